@@ -1,0 +1,54 @@
+// What the cluster's four components get, decided once per stack and shared by both engines.
+import { componentEndpoint, traceTargetHost } from "./endpoints";
+import { renderApiserverTracingConfig } from "./apiserver-tracing";
+import { kubeletTracingConfiguration, KubeletTracingConfiguration } from "./kubelet-config";
+import { etcdTracingArgs, EtcdTracingArgs } from "./etcd-args";
+import { containerdTracing, ContainerdTracing } from "./containerd";
+import { isTraced, StackSettings } from "./settings";
+import type { StackNames } from "./names";
+import { tracingFacts, TracingFacts } from "./versions";
+
+/** Where rendered files land inside every node. */
+export const NODE_TRACING_DIR = "/etc/kubetracing";
+export const NODE_APISERVER_TRACING_FILE = `${NODE_TRACING_DIR}/apiserver-tracing.yaml`;
+export const NODE_KUBELET_CONFIG_FILE = `${NODE_TRACING_DIR}/kubelet-tracing.yaml`;
+
+export interface ClusterTracingPlan {
+    facts: TracingFacts;
+    /** Each present only when that component is traced. */
+    apiserverTracingConfig?: string;
+    kubeletConfig?: KubeletTracingConfiguration;
+    etcd?: EtcdTracingArgs;
+    containerd?: ContainerdTracing;
+    notes: string[];
+}
+
+export function planClusterTracing(settings: StackSettings, names: StackNames): ClusterTracingPlan {
+    const facts = tracingFacts(settings.release, settings.kindEtcdImage);
+    const host = traceTargetHost(settings.controlPlaneTraceTarget, names.collectorContainer);
+    const rate = settings.samplingRatePerMillion;
+    const plan: ClusterTracingPlan = { facts, notes: [] };
+    if (isTraced(settings, "apiserver")) {
+        plan.apiserverTracingConfig = renderApiserverTracingConfig(facts, componentEndpoint("apiserver", host), rate.apiserver);
+    }
+    if (isTraced(settings, "kubelet")) {
+        plan.kubeletConfig = kubeletTracingConfiguration(facts, componentEndpoint("kubelet", host), rate.kubelet);
+    }
+    if (isTraced(settings, "etcd")) {
+        plan.etcd = etcdTracingArgs(facts, componentEndpoint("etcd", host), rate.etcd, `${names.cluster}-etcd`);
+        plan.notes.push(...plan.etcd.notes);
+        if (!facts.etcd.samplingFlagSupported && (!isTraced(settings, "apiserver") || rate.apiserver === 0)) {
+            plan.notes.push("etcd: with the apiserver untraced (or at rate 0) this etcd will send no spans.");
+        }
+    }
+    if (isTraced(settings, "containerd")) {
+        plan.containerd = containerdTracing(facts, componentEndpoint("containerd", host), rate.containerd);
+    }
+    for (const component of settings.tracedComponents) {
+        if (rate[component] === 0) plan.notes.push(`${component}: sampling rate 0, so it sends no spans of its own.`);
+    }
+    if (settings.controlPlaneTraceTarget === "node-agent") {
+        plan.notes.push("Control-plane spans go to the node-local agent: those sent before its DaemonSet is running are lost.");
+    }
+    return plan;
+}

@@ -1,0 +1,62 @@
+// containerd tracing. The environment form (OTEL_*) works on every containerd from 1.6.32/1.7.16
+// on, and 1.7 honours it too; the TOML form is added only where the release's containerd still
+// reads it (1.6.0–1.6.31, 1.7.0–1.7.15). Always OTLP/HTTP to a URL with a scheme.
+import type { TracingFacts } from "./versions";
+import { samplingRatio, SERVICE_NAMES } from "./endpoints";
+
+export interface ContainerdTracing {
+    env: Record<string, string>;
+    /** Plugin tables for a `version = 2` config, or undefined when this containerd ignores them. */
+    toml?: string;
+}
+
+export function containerdTracing(facts: TracingFacts, endpointUrl: string, samplingRatePerMillion: number): ContainerdTracing {
+    if (!/^https?:\/\//.test(endpointUrl)) throw new Error(`containerd needs a URL endpoint with a scheme, got ${endpointUrl}`);
+    const ratio = samplingRatio(samplingRatePerMillion);
+    const env = {
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpointUrl,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+        OTEL_SERVICE_NAME: SERVICE_NAMES.containerd,
+        OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+        OTEL_TRACES_SAMPLER_ARG: String(ratio),
+    };
+    if (!facts.containerd.readsTomlTracing) return { env };
+    const toml = [
+        `[plugins."io.containerd.tracing.processor.v1.otlp"]`,
+        `  endpoint = ${JSON.stringify(endpointUrl)}`,
+        `  protocol = "http/protobuf"`,
+        `  insecure = true`,
+        ``,
+        `[plugins."io.containerd.internal.v1.tracing"]`,
+        `  sampling_ratio = ${tomlFloat(ratio)}`,
+        `  service_name = ${JSON.stringify(SERVICE_NAMES.containerd)}`,
+        ``,
+    ].join("\n");
+    return { env, toml };
+}
+
+/** TOML needs a float literal for a float field: 1 → 1.0. */
+function tomlFloat(n: number): string {
+    return Number.isInteger(n) ? n.toFixed(1) : String(n);
+}
+
+/**
+ * k3s containerd template: k3s's own default first (`{{ template "base" . }}`, k3s ≥ 1.27.5), then
+ * only our tables. Never a copy of the whole default, which breaks across k3s releases.
+ */
+export function k3sContainerdTemplate(toml: string): string {
+    return `{{ template "base" . }}\n\n${toml}`;
+}
+
+/** kind's containerd.service has no EnvironmentFile: a systemd drop-in carries the env. */
+export function systemdEnvironmentDropIn(env: Record<string, string>): string {
+    const lines = Object.entries(env).map(([k, v]) => `Environment=${JSON.stringify(`${k}=${v}`)}`);
+    return ["[Service]", ...lines, ""].join("\n");
+}
+
+/** KEY=VALUE lines, for review and for starting a real containerd in the tests. */
+export function envFile(env: Record<string, string>): string {
+    return Object.entries(env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join("");
+}

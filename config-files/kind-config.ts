@@ -1,0 +1,73 @@
+// kind.x-k8s.io/v1alpha4 Cluster: pinned node images, kubeadm patches in the exact kubeadm API kind
+// generates for this release (a patch with another apiVersion is silently skipped by kind), and the
+// tracing files bind-mounted from the directory `kind create` runs in.
+import { ClusterTracingPlan, NODE_APISERVER_TRACING_FILE, NODE_TRACING_DIR } from "./cluster-tracing";
+import type { EtcdArg } from "./etcd-args";
+import type { StackNames } from "./names";
+import type { StackSettings } from "./settings";
+import { toYaml } from "./yaml-text";
+
+/** Files the kind config mounts, relative to the directory kind runs in (kind resolves them against its cwd). */
+export const KIND_MOUNTED_FILES = {
+    apiserverTracing: "apiserver-tracing.yaml",
+    containerdDropIn: "containerd-otel.conf",
+} as const;
+
+export const NODE_CONTAINERD_DROP_IN = "/etc/systemd/system/containerd.service.d/10-kubetracing.conf";
+
+/** v1beta3 takes extraArgs as a map; v1beta4 as a list of {name, value}. */
+function extraArgs(apiVersion: string, args: EtcdArg[]): unknown {
+    return apiVersion.endsWith("v1beta4") ? args : Object.fromEntries(args.map((a) => [a.name, a.value]));
+}
+
+/** registry.k8s.io/etcd:3.5.12-0 → kubeadm's imageRepository registry.k8s.io and imageTag 3.5.12-0. */
+function etcdImageFields(image: string): { imageRepository: string; imageTag: string } {
+    const at = image.lastIndexOf("/etcd:");
+    return { imageRepository: image.slice(0, at), imageTag: image.slice(at + "/etcd:".length) };
+}
+
+export function renderKindConfig(settings: StackSettings, names: StackNames, plan: ClusterTracingPlan): string {
+    const kubeadmApi = plan.facts.kubeadmApiVersion;
+    const controlPlaneMounts: object[] = [];
+    const everyNodeMounts: object[] = [];
+    const clusterConfiguration: Record<string, unknown> = { kind: "ClusterConfiguration", apiVersion: kubeadmApi };
+
+    if (plan.apiserverTracingConfig) {
+        controlPlaneMounts.push({ hostPath: `./${KIND_MOUNTED_FILES.apiserverTracing}`, containerPath: NODE_APISERVER_TRACING_FILE, readOnly: true });
+        clusterConfiguration.apiServer = {
+            extraArgs: extraArgs(kubeadmApi, [{ name: "tracing-config-file", value: NODE_APISERVER_TRACING_FILE }]),
+            // The apiserver is a static pod: the node's file must also be mounted into the pod.
+            extraVolumes: [{ name: "kubetracing", hostPath: NODE_TRACING_DIR, mountPath: NODE_TRACING_DIR, readOnly: true, pathType: "DirectoryOrCreate" }],
+        };
+    }
+    if (plan.etcd) {
+        clusterConfiguration.etcd = {
+            local: {
+                ...(settings.kindEtcdImage ? etcdImageFields(settings.kindEtcdImage) : {}),
+                extraArgs: extraArgs(kubeadmApi, plan.etcd.args),
+            },
+        };
+    }
+    if (plan.containerd) {
+        everyNodeMounts.push({ hostPath: `./${KIND_MOUNTED_FILES.containerdDropIn}`, containerPath: NODE_CONTAINERD_DROP_IN, readOnly: true });
+    }
+
+    const patches: string[] = [];
+    if (clusterConfiguration.apiServer || clusterConfiguration.etcd) patches.push(toYaml(clusterConfiguration));
+    if (plan.kubeletConfig) patches.push(toYaml(plan.kubeletConfig));
+
+    const featureGates = { ...plan.facts.apiserverFeatureGates, ...(plan.kubeletConfig ? plan.facts.kubeletFeatureGates : {}) };
+    const node = (role: string, mounts: object[]) => ({ role, image: settings.release.image, ...(mounts.length ? { extraMounts: mounts } : {}) });
+
+    const config: Record<string, unknown> = {
+        kind: "Cluster",
+        apiVersion: "kind.x-k8s.io/v1alpha4",
+        name: names.cluster,
+        networking: { apiServerAddress: settings.hostBindAddress },
+        ...(Object.keys(featureGates).length ? { featureGates } : {}),
+        nodes: [node("control-plane", [...controlPlaneMounts, ...everyNodeMounts]), ...Array.from({ length: settings.workers }, () => node("worker", everyNodeMounts))],
+        ...(patches.length ? { kubeadmConfigPatches: patches } : {}),
+        ...(plan.containerd?.toml ? { containerdConfigPatches: [plan.containerd.toml] } : {}),
+    };
+    return toYaml(config);
+}

@@ -1,0 +1,100 @@
+// Everything the stack hands to Docker, the engine and the nodes, as named files. The components
+// and `npm run render` both call renderStack, so what a review reads is what `pulumi up` uses.
+import { planClusterTracing } from "./cluster-tracing";
+import { renderBackendCollectorConfig } from "./collector-config";
+import { envFile, k3sContainerdTemplate, systemdEnvironmentDropIn } from "./containerd";
+import { OTLP_GRPC_PORT, SERVICE_NAMES } from "./endpoints";
+import { renderJaegerConfig } from "./jaeger-config";
+import { renderK3dConfig } from "./k3d-config";
+import { KIND_MOUNTED_FILES, renderKindConfig } from "./kind-config";
+import type { StackNames } from "./names";
+import type { StackSettings } from "./settings";
+import { collectorFacts, minimumEngineCli, PINNED_IMAGES } from "./versions";
+import { toYaml } from "./yaml-text";
+
+export type ArtifactRole =
+    | "collector-config"
+    | "jaeger-config"
+    | "cluster-config"
+    | "apiserver-tracing-config"
+    | "kubelet-config"
+    | "etcd-args"
+    | "containerd-env"
+    | "containerd-config-template"
+    | "containerd-config-patch"
+    | "containerd-systemd-dropin"
+    | "summary";
+
+export interface Artifact {
+    role: ArtifactRole;
+    fileName: string;
+    content: string;
+    /** True for files the engine must find beside its config when the cluster is created. */
+    neededByEngine: boolean;
+}
+
+export interface RenderedStack {
+    artifacts: Artifact[];
+    /** File name of the engine config (k3d-config.yaml or kind-config.yaml). */
+    clusterConfigFile: string;
+    jaegerImage: string;
+    collectorImage: string;
+    notes: string[];
+}
+
+export function renderStack(settings: StackSettings, names: StackNames): RenderedStack {
+    const plan = planClusterTracing(settings, names);
+    const jaegerImage = settings.jaegerImage || PINNED_IMAGES.jaeger;
+    const collectorImage = settings.collectorImage || PINNED_IMAGES.collector;
+    const artifacts: Artifact[] = [];
+    const add = (role: ArtifactRole, fileName: string, content: string, neededByEngine = false) =>
+        artifacts.push({ role, fileName, content, neededByEngine });
+
+    add("collector-config", "collector-config.yaml", renderBackendCollectorConfig({
+        facts: collectorFacts(collectorImage),
+        jaegerOtlpEndpoint: `${names.jaegerContainer}:${OTLP_GRPC_PORT}`,
+        memoryLimitMiB: settings.collectorMemoryLimitMiB,
+    }));
+    add("jaeger-config", "jaeger-config.yaml", renderJaegerConfig(settings.jaegerMaxTraces));
+
+    const clusterConfigFile = `${settings.engine}-config.yaml`;
+    const clusterConfig = settings.engine === "k3d" ? renderK3dConfig(settings, names, plan) : renderKindConfig(settings, names, plan);
+    add("cluster-config", clusterConfigFile, clusterConfig, true);
+
+    const kind = settings.engine === "kind";
+    if (plan.apiserverTracingConfig) add("apiserver-tracing-config", KIND_MOUNTED_FILES.apiserverTracing, plan.apiserverTracingConfig, kind);
+    if (plan.kubeletConfig) add("kubelet-config", "kubelet-tracing.yaml", toYaml(plan.kubeletConfig));
+    if (plan.etcd) add("etcd-args", "etcd-args.txt", plan.etcd.args.map((a) => `--${a.name}=${a.value}\n`).join(""));
+    if (plan.containerd) {
+        add("containerd-env", "containerd-otel.env", envFile(plan.containerd.env));
+        if (kind) add("containerd-systemd-dropin", KIND_MOUNTED_FILES.containerdDropIn, systemdEnvironmentDropIn(plan.containerd.env), true);
+        if (plan.containerd.toml) {
+            if (kind) add("containerd-config-patch", "containerd-config-patch.toml", plan.containerd.toml);
+            else add("containerd-config-template", "config.toml.tmpl", k3sContainerdTemplate(plan.containerd.toml));
+        }
+    }
+
+    const summary = {
+        engine: settings.engine,
+        kubernetes: settings.release.kubernetes,
+        nodeImage: settings.release.image,
+        engineRelease: settings.release.engineRelease,
+        minimumEngineCli: `${settings.engine} ${minimumEngineCli(settings.release)}`,
+        etcd: plan.facts.etcd.version,
+        containerd: plan.facts.containerd.version,
+        workers: settings.workers,
+        tracedComponents: settings.tracedComponents,
+        samplingRatePerMillion: Object.fromEntries(settings.tracedComponents.map((c) => [c, settings.samplingRatePerMillion[c]])),
+        serviceNames: Object.fromEntries(settings.tracedComponents.map((c) => [c, SERVICE_NAMES[c]])),
+        controlPlaneTraceTarget: settings.controlPlaneTraceTarget,
+        jaegerImage,
+        collectorImage,
+        notes: plan.notes,
+    };
+    add("summary", "summary.yaml", toYaml(summary));
+    return { artifacts, clusterConfigFile, jaegerImage, collectorImage, notes: plan.notes };
+}
+
+export function artifactByRole(rendered: RenderedStack, role: ArtifactRole): Artifact | undefined {
+    return rendered.artifacts.find((a) => a.role === role);
+}

@@ -1,0 +1,274 @@
+// Stack configuration → validated settings. Pure: no Pulumi imports, no I/O.
+//
+// The declarations (type, default, description of every key) live once, in Pulumi.yaml.
+// `readConfigDeclarations` reads them; `parseSettings` applies their defaults and checks every
+// value, so `pulumi up`, `npm run render` and the tests all reject the same bad input with the
+// same message, before anything is created.
+import { parse as parseYaml } from "yaml";
+import { findRelease, EngineRelease, supportedVersionsText, etcdImageVersion } from "./versions";
+
+export const CONFIG_NAMESPACE = "kubetracing";
+
+export const ENGINES = ["k3d", "kind"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const COMPONENTS = ["etcd", "apiserver", "kubelet", "containerd"] as const;
+export type TracedComponent = (typeof COMPONENTS)[number];
+
+export const TRACE_TARGETS = ["backend", "node-agent"] as const;
+export type ControlPlaneTraceTarget = (typeof TRACE_TARGETS)[number];
+
+export const MAX_SAMPLING_RATE = 1_000_000;
+export const MAX_WORKERS = 10;
+
+export type DeclaredType = "string" | "integer" | "boolean" | "array";
+
+export interface ConfigDeclaration {
+    type: DeclaredType;
+    default: unknown;
+    description: string;
+}
+
+/** Key (without namespace) → declaration, as written in Pulumi.yaml's `config:` block. */
+export type ConfigDeclarations = Record<string, ConfigDeclaration>;
+
+export interface HostPorts {
+    /** 0 means "let Docker choose a free port". */
+    jaegerUi: number;
+    otlpGrpc: number;
+    otlpHttp: number;
+}
+
+export interface StackSettings {
+    engine: Engine;
+    /** The pinned release the requested Kubernetes version resolved to (image, bundled etcd and containerd). */
+    release: EngineRelease;
+    workers: number;
+    tracedComponents: TracedComponent[];
+    /** Effective rate per million for every component (traced or not), overrides applied. */
+    samplingRatePerMillion: Record<TracedComponent, number>;
+    hostBindAddress: string;
+    hostPorts: HostPorts;
+    /** Empty string: use the pinned image. */
+    jaegerImage: string;
+    collectorImage: string;
+    kindEtcdImage: string;
+    jaegerMaxTraces: number;
+    collectorMemoryLimitMiB: number;
+    inClusterCollector: boolean;
+    controlPlaneTraceTarget: ControlPlaneTraceTarget;
+}
+
+/** Every problem found in one pass, so a user fixes them all at once. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(
+            `Invalid kubetracing configuration (nothing was created):\n` +
+                problems.map((p) => `  - ${p}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+export function readConfigDeclarations(pulumiYamlText: string): ConfigDeclarations {
+    const project = parseYaml(pulumiYamlText) as { config?: Record<string, Partial<ConfigDeclaration>> };
+    const declarations: ConfigDeclarations = {};
+    for (const [fullKey, decl] of Object.entries(project.config ?? {})) {
+        const key = fullKey.startsWith(`${CONFIG_NAMESPACE}:`) ? fullKey.slice(CONFIG_NAMESPACE.length + 1) : fullKey;
+        if (!decl || decl.default === undefined || !decl.type) {
+            throw new Error(`Pulumi.yaml: config key ${fullKey} needs a type and a default`);
+        }
+        declarations[key] = { type: decl.type, default: decl.default, description: decl.description ?? "" };
+    }
+    return declarations;
+}
+
+/** Accepts keys with or without the `kubetracing:` namespace; other namespaces are not ours. */
+export function stripNamespace(raw: Record<string, unknown>): Record<string, unknown> {
+    const ours: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (key.startsWith(`${CONFIG_NAMESPACE}:`)) ours[key.slice(CONFIG_NAMESPACE.length + 1)] = value;
+        else if (!key.includes(":")) ours[key] = value;
+    }
+    return ours;
+}
+
+const quote = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
+
+/** Pulumi hands config to the program as strings; stack files and tests may give native values. */
+function coerce(key: string, decl: ConfigDeclaration, value: unknown, problems: string[]): unknown {
+    const fail = (what: string) => {
+        problems.push(`kubetracing:${key} = ${quote(value)}: ${what}`);
+        return undefined;
+    };
+    switch (decl.type) {
+        case "string":
+            return typeof value === "string" ? value : fail("expected a string");
+        case "integer": {
+            const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+            return Number.isSafeInteger(n) ? n : fail("expected a whole number");
+        }
+        case "boolean":
+            if (typeof value === "boolean") return value;
+            if (value === "true" || value === "false") return value === "true";
+            return fail("expected true or false");
+        case "array": {
+            let list = value;
+            if (typeof value === "string") {
+                try {
+                    list = JSON.parse(value);
+                } catch {
+                    return fail("expected a list, e.g. [\"etcd\",\"kubelet\"]");
+                }
+            }
+            return Array.isArray(list) ? list : fail("expected a list");
+        }
+    }
+}
+
+function checkRange(key: string, value: number, min: number, max: number, problems: string[], note = "") {
+    if (value < min || value > max) problems.push(`kubetracing:${key} = ${value}: accepted ${min} to ${max}${note}`);
+}
+
+function checkImage(key: string, image: string, problems: string[]) {
+    if (image === "") return;
+    const name = image.split("@")[0];
+    const lastSegment = name.slice(name.lastIndexOf("/") + 1);
+    const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "";
+    if (!image.includes("@sha256:") && (tag === "" || tag === "latest")) {
+        problems.push(
+            `kubetracing:${key} = ${quote(image)}: pin an exact version (name:tag other than latest, or name@sha256:digest)`,
+        );
+    }
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * Applies the declared defaults to `raw` and validates everything. Throws ConfigError listing every
+ * problem (key, value, what is accepted). Unknown keys in our namespace are errors too: a typo
+ * would otherwise silently fall back to a default.
+ */
+export function parseSettings(rawConfig: Record<string, unknown>, declarations: ConfigDeclarations): StackSettings {
+    const problems: string[] = [];
+    const raw = stripNamespace(rawConfig);
+    const known = Object.keys(declarations);
+    for (const key of Object.keys(raw)) {
+        if (!(key in declarations)) {
+            problems.push(`kubetracing:${key} is not a setting of this stack; known settings: ${known.join(", ")}`);
+        }
+    }
+    const value: Record<string, unknown> = {};
+    for (const [key, decl] of Object.entries(declarations)) {
+        value[key] = raw[key] === undefined ? decl.default : coerce(key, decl, raw[key], problems);
+    }
+    if (problems.length) throw new ConfigError(problems);
+
+    const engine = value.engine as string;
+    if (!(ENGINES as readonly string[]).includes(engine)) {
+        problems.push(`kubetracing:engine = ${quote(engine)}: accepted ${ENGINES.join(" or ")}`);
+    }
+
+    let release: EngineRelease | undefined;
+    const requestedVersion = (value.kubernetesVersion as string).trim().replace(/^v/, "");
+    if ((ENGINES as readonly string[]).includes(engine)) {
+        release = findRelease(engine as Engine, requestedVersion);
+        if (!release) {
+            problems.push(
+                `kubetracing:kubernetesVersion = ${quote(value.kubernetesVersion)}: not in the pinned ${engine} table; ` +
+                    supportedVersionsText(engine as Engine),
+            );
+        }
+    }
+
+    const workers = value.workers as number;
+    checkRange("workers", workers, 0, MAX_WORKERS, problems);
+
+    const components = value.tracedComponents as unknown[];
+    const tracedComponents: TracedComponent[] = [];
+    for (const c of components) {
+        if (typeof c !== "string" || !(COMPONENTS as readonly string[]).includes(c)) {
+            problems.push(`kubetracing:tracedComponents contains ${quote(c)}: accepted ${COMPONENTS.join(", ")}`);
+        } else if (tracedComponents.includes(c as TracedComponent)) {
+            problems.push(`kubetracing:tracedComponents lists ${quote(c)} twice`);
+        } else {
+            tracedComponents.push(c as TracedComponent);
+        }
+    }
+
+    const globalRate = value.samplingRatePerMillion as number;
+    checkRange("samplingRatePerMillion", globalRate, 0, MAX_SAMPLING_RATE, problems, " (1000000 = every request)");
+    const samplingRatePerMillion = {} as Record<TracedComponent, number>;
+    for (const component of COMPONENTS) {
+        const key = `${component}SamplingRatePerMillion`;
+        const own = value[key] as number;
+        if (own !== -1) checkRange(key, own, 0, MAX_SAMPLING_RATE, problems, ", or -1 for samplingRatePerMillion");
+        samplingRatePerMillion[component] = own === -1 ? globalRate : own;
+    }
+
+    const hostBindAddress = value.hostBindAddress as string;
+    if (!IPV4.test(hostBindAddress)) {
+        problems.push(`kubetracing:hostBindAddress = ${quote(hostBindAddress)}: accepted an IPv4 address such as 127.0.0.1 or 0.0.0.0`);
+    }
+
+    const hostPorts: HostPorts = {
+        jaegerUi: value.jaegerUiPort as number,
+        otlpGrpc: value.otlpGrpcPort as number,
+        otlpHttp: value.otlpHttpPort as number,
+    };
+    const portKeys: Record<keyof HostPorts, string> = { jaegerUi: "jaegerUiPort", otlpGrpc: "otlpGrpcPort", otlpHttp: "otlpHttpPort" };
+    const seen = new Map<number, string>();
+    for (const [name, port] of Object.entries(hostPorts) as [keyof HostPorts, number][]) {
+        checkRange(portKeys[name], port, 0, 65535, problems, " (0 = Docker picks a free port)");
+        if (port !== 0 && port < 1024) problems.push(`kubetracing:${portKeys[name]} = ${port}: ports below 1024 need root; accepted 0 or 1024 to 65535`);
+        if (port !== 0 && seen.has(port)) {
+            problems.push(`kubetracing:${portKeys[name]} = ${port} clashes with kubetracing:${seen.get(port)}; give each a different port, or 0`);
+        }
+        seen.set(port, portKeys[name]);
+    }
+
+    for (const key of ["jaegerImage", "collectorImage", "kindEtcdImage"]) checkImage(key, value[key] as string, problems);
+    const kindEtcdImage = value.kindEtcdImage as string;
+    if (kindEtcdImage !== "") {
+        if (engine !== "kind") {
+            problems.push(`kubetracing:kindEtcdImage = ${quote(kindEtcdImage)}: only used with engine kind (k3s embeds its etcd); leave it empty`);
+        } else if (!etcdImageVersion(kindEtcdImage)) {
+            problems.push(`kubetracing:kindEtcdImage = ${quote(kindEtcdImage)}: expected an etcd image whose tag is its version, e.g. registry.k8s.io/etcd:3.5.12-0`);
+        }
+    }
+
+    const jaegerMaxTraces = value.jaegerMaxTraces as number;
+    checkRange("jaegerMaxTraces", jaegerMaxTraces, 1000, 1_000_000, problems);
+    const collectorMemoryLimitMiB = value.collectorMemoryLimitMiB as number;
+    checkRange("collectorMemoryLimitMiB", collectorMemoryLimitMiB, 64, 8192, problems);
+
+    const inClusterCollector = value.inClusterCollector as boolean;
+    const target = value.controlPlaneTraceTarget as string;
+    if (!(TRACE_TARGETS as readonly string[]).includes(target)) {
+        problems.push(`kubetracing:controlPlaneTraceTarget = ${quote(target)}: accepted ${TRACE_TARGETS.join(" or ")}`);
+    } else if (target === "node-agent" && !inClusterCollector) {
+        problems.push(`kubetracing:controlPlaneTraceTarget = "node-agent" needs kubetracing:inClusterCollector = true (there is no node agent otherwise)`);
+    }
+
+    if (problems.length || !release) throw new ConfigError(problems);
+    return {
+        engine: engine as Engine,
+        release,
+        workers,
+        tracedComponents,
+        samplingRatePerMillion,
+        hostBindAddress,
+        hostPorts,
+        jaegerImage: value.jaegerImage as string,
+        collectorImage: value.collectorImage as string,
+        kindEtcdImage,
+        jaegerMaxTraces,
+        collectorMemoryLimitMiB,
+        inClusterCollector,
+        controlPlaneTraceTarget: target as ControlPlaneTraceTarget,
+    };
+}
+
+export function isTraced(settings: Pick<StackSettings, "tracedComponents">, component: TracedComponent): boolean {
+    return settings.tracedComponents.includes(component);
+}
