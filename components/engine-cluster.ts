@@ -1,0 +1,53 @@
+// What k3d and kind clusters share: one Command that owns the cluster's lifecycle and one that
+// reads its kubeconfig as a secret. The engine-specific parts are in the rendered scripts.
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { createHash } from "crypto";
+import type { EngineScripts } from "../config-files/engine-scripts";
+
+export interface EngineClusterArgs {
+    /** Cluster name as the engine knows it. */
+    clusterName: string;
+    /** Rendered by config-files/engine-scripts.ts from the engine config and tracing files. */
+    scripts: EngineScripts;
+    /** Human-readable settings summary; the preview shows it change when a setting changes. */
+    summary: string;
+    /** The backend's readiness check and network: the cluster comes after them and goes before them. */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+export class EngineCluster extends pulumi.ComponentResource {
+    readonly clusterName: pulumi.Output<string>;
+    /** Secret: never shown in a diff or a log. */
+    readonly kubeconfig: pulumi.Output<string>;
+
+    protected constructor(type: string, name: string, args: EngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+        const cluster = new command.local.Command(`${name}-cluster`, {
+            interpreter: ["/bin/bash", "-c"],
+            create: args.scripts.create,
+            delete: args.scripts.delete,
+            // No update command: any change to what is rendered replaces the cluster. The summary
+            // says which setting changed; the create script's diff shows the changed lines.
+            triggers: [args.summary, createHash("sha256").update(args.scripts.create).digest("hex")],
+        }, {
+            parent: this,
+            dependsOn: args.dependsOn,
+            // The cluster name is fixed per stack, so the old cluster must go before the new one comes.
+            deleteBeforeReplace: true,
+            customTimeouts: { create: "20m", delete: "10m" },
+        });
+
+        const kubeconfig = new command.local.Command(`${name}-kubeconfig`, {
+            interpreter: ["/bin/bash", "-c"],
+            create: args.scripts.kubeconfig,
+            // Re-read whenever the cluster is replaced.
+            triggers: [cluster.id],
+            logging: "none",
+        }, { parent: this, dependsOn: [cluster], additionalSecretOutputs: ["stdout"] });
+
+        this.clusterName = cluster.id.apply(() => args.clusterName);
+        this.kubeconfig = pulumi.secret(kubeconfig.stdout);
+        this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+    }
+}

@@ -1,0 +1,127 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import * as command from "@pulumi/command";
+import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../config-files/endpoints";
+import type { StackNames } from "../config-files/names";
+import type { HostPorts } from "../config-files/settings";
+
+export interface ObservabilityBackendArgs {
+    /** Stack-scoped names of the network and containers. */
+    names: StackNames;
+    /** Pinned images (tag or digest, never latest). */
+    jaegerImage: string;
+    collectorImage: string;
+    /** Rendered by config-files/jaeger-config.ts and collector-config.ts. */
+    jaegerConfig: string;
+    collectorConfig: string;
+    /** Host address the published ports bind to. */
+    hostBindAddress: string;
+    /** Host ports; 0 lets Docker choose a free one. */
+    hostPorts: HostPorts;
+}
+
+const JAEGER_CONFIG_PATH = "/etc/jaeger/kubetracing.yaml";
+const COLLECTOR_CONFIG_PATH = "/etc/otelcol/kubetracing.yaml";
+
+/** How long `pulumi up` waits for the Collector before giving up on creating the cluster. */
+const COLLECTOR_READY_TIMEOUT_SECONDS = 120;
+
+/**
+ * Jaeger v2 and an OpenTelemetry Collector on a Docker network owned by the stack. `ready`
+ * resolves only once the Collector answers its health check from the host (the image has no
+ * shell for an in-container check), so a cluster made after it loses no early spans.
+ */
+export class ObservabilityBackend extends pulumi.ComponentResource {
+    readonly network: docker.Network;
+    readonly networkName: pulumi.Output<string>;
+    readonly jaegerUiUrl: pulumi.Output<string>;
+    /** OTLP endpoints reachable from the host. */
+    readonly otlpGrpcEndpoint: pulumi.Output<string>;
+    readonly otlpHttpEndpoint: pulumi.Output<string>;
+    /** OTLP endpoints inside the Docker network (what the nodes use). */
+    readonly collectorNetworkGrpcEndpoint: pulumi.Output<string>;
+    readonly collectorNetworkHttpEndpoint: pulumi.Output<string>;
+    /** Depend on this to start after the Collector accepts connections. */
+    readonly collectorReady: command.local.Command;
+
+    constructor(name: string, args: ObservabilityBackendArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kubetracing:backend:ObservabilityBackend", name, {}, opts);
+        const parent = { parent: this };
+        const hostForUrls = args.hostBindAddress === "0.0.0.0" ? "127.0.0.1" : args.hostBindAddress;
+        const publish = (internal: number, external: number) => ({ internal, ip: args.hostBindAddress, ...(external ? { external } : {}) });
+
+        this.network = new docker.Network(`${name}-network`, { name: args.names.network, driver: "bridge" }, parent);
+        this.networkName = this.network.name;
+
+        const jaegerImage = new docker.RemoteImage(`${name}-jaeger-image`, { name: args.jaegerImage, keepLocally: true }, parent);
+        const collectorImage = new docker.RemoteImage(`${name}-collector-image`, { name: args.collectorImage, keepLocally: true }, parent);
+
+        const jaeger = new docker.Container(`${name}-jaeger`, {
+            name: args.names.jaegerContainer,
+            image: jaegerImage.imageId,
+            command: ["--config", JAEGER_CONFIG_PATH],
+            uploads: [{ file: JAEGER_CONFIG_PATH, content: args.jaegerConfig }],
+            networksAdvanced: [{ name: this.network.name }],
+            ports: [publish(JAEGER_UI_PORT, args.hostPorts.jaegerUi)],
+            restart: "unless-stopped",
+            mustRun: true,
+        }, parent);
+
+        const collector = new docker.Container(`${name}-collector`, {
+            name: args.names.collectorContainer,
+            image: collectorImage.imageId,
+            command: [`--config=${COLLECTOR_CONFIG_PATH}`],
+            uploads: [{ file: COLLECTOR_CONFIG_PATH, content: args.collectorConfig }],
+            networksAdvanced: [{ name: this.network.name }],
+            ports: [
+                publish(OTLP_GRPC_PORT, args.hostPorts.otlpGrpc),
+                publish(OTLP_HTTP_PORT, args.hostPorts.otlpHttp),
+                // Published only for the readiness check from the host.
+                publish(COLLECTOR_HEALTH_PORT, 0),
+            ],
+            restart: "unless-stopped",
+            mustRun: true,
+        }, { parent: this, dependsOn: [jaeger] });
+
+        const hostPort = (container: docker.Container, internal: number) =>
+            container.ports.apply((ports) => {
+                const external = ports?.find((p) => p.internal === internal)?.external;
+                if (!external) throw new Error(`container ${args.names.collectorContainer}: port ${internal} is not published`);
+                return external;
+            });
+
+        this.jaegerUiUrl = pulumi.interpolate`http://${hostForUrls}:${hostPort(jaeger, JAEGER_UI_PORT)}`;
+        this.otlpGrpcEndpoint = pulumi.interpolate`${hostForUrls}:${hostPort(collector, OTLP_GRPC_PORT)}`;
+        this.otlpHttpEndpoint = pulumi.interpolate`http://${hostForUrls}:${hostPort(collector, OTLP_HTTP_PORT)}`;
+        this.collectorNetworkGrpcEndpoint = pulumi.output(`${args.names.collectorContainer}:${OTLP_GRPC_PORT}`);
+        this.collectorNetworkHttpEndpoint = pulumi.output(`http://${args.names.collectorContainer}:${OTLP_HTTP_PORT}`);
+
+        this.collectorReady = new command.local.Command(`${name}-collector-ready`, {
+            create: waitForHttpOkScript(COLLECTOR_READY_TIMEOUT_SECONDS),
+            environment: { KUBETRACING_HEALTH_URL: pulumi.interpolate`http://${hostForUrls}:${hostPort(collector, COLLECTOR_HEALTH_PORT)}/` },
+            // A new Collector container must be waited for again.
+            triggers: [collector.id],
+        }, { parent: this, dependsOn: [collector] });
+
+        this.registerOutputs({
+            networkName: this.networkName,
+            jaegerUiUrl: this.jaegerUiUrl,
+            otlpGrpcEndpoint: this.otlpGrpcEndpoint,
+            otlpHttpEndpoint: this.otlpHttpEndpoint,
+            collectorNetworkGrpcEndpoint: this.collectorNetworkGrpcEndpoint,
+            collectorNetworkHttpEndpoint: this.collectorNetworkHttpEndpoint,
+        });
+    }
+}
+
+/** Node is always there (Pulumi's TypeScript runtime needs it); curl may not be. */
+export function waitForHttpOkScript(timeoutSeconds: number): string {
+    const js = [
+        "const url = process.env.KUBETRACING_HEALTH_URL;",
+        `const deadline = Date.now() + ${timeoutSeconds * 1000};`,
+        "const tryOnce = () => require('http').get(url, (res) => { res.resume(); res.statusCode === 200 ? process.exit(0) : retry(); }).on('error', retry);",
+        `const retry = () => { if (Date.now() > deadline) { console.error('kubetracing: the Collector did not answer ' + url + ' within ${timeoutSeconds}s'); process.exit(1); } setTimeout(tryOnce, 500); };`,
+        "tryOnce();",
+    ].join(" ");
+    return `node -e "${js.replace(/"/g, '\\"')}"`;
+}

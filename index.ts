@@ -1,0 +1,60 @@
+// Reads the stack's configuration and composes the components. Nothing else happens here:
+// decisions are in config-files/ (pure, tested), resources in components/.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseSettings, readConfigDeclarations } from "./config-files/settings";
+import { stackNames } from "./config-files/names";
+import { artifactByRole, renderStack } from "./config-files/render-stack";
+import { engineScripts } from "./config-files/engine-scripts";
+import { minimumEngineCli } from "./config-files/versions";
+import { ObservabilityBackend } from "./components/observability-backend";
+import { K3dCluster } from "./components/k3d-cluster";
+import { KindCluster } from "./components/kind-cluster";
+
+// Every value is validated before any resource is declared; a bad one stops here with its key named.
+const settings = parseSettings(
+    pulumi.runtime.allConfig(),
+    readConfigDeclarations(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")),
+);
+const names = stackNames(pulumi.getProject(), pulumi.getStack());
+const rendered = renderStack(settings, names);
+const content = (role: Parameters<typeof artifactByRole>[1]) => artifactByRole(rendered, role)!.content;
+for (const note of rendered.notes) pulumi.log.warn(note);
+
+const backend = new ObservabilityBackend(names.cluster, {
+    names,
+    jaegerImage: rendered.jaegerImage,
+    collectorImage: rendered.collectorImage,
+    jaegerConfig: content("jaeger-config"),
+    collectorConfig: content("collector-config"),
+    hostBindAddress: settings.hostBindAddress,
+    hostPorts: settings.hostPorts,
+});
+
+const Cluster = settings.engine === "k3d" ? K3dCluster : KindCluster;
+const cluster = new Cluster(names.cluster, {
+    clusterName: names.cluster,
+    scripts: engineScripts({
+        engine: settings.engine,
+        names,
+        files: rendered.artifacts.filter((a) => a.neededByEngine),
+        clusterConfigFile: rendered.clusterConfigFile,
+        minimumCliVersion: minimumEngineCli(settings.release),
+    }),
+    summary: content("summary"),
+    dependsOn: [backend.collectorReady, backend.network],
+});
+
+export const jaegerUrl = backend.jaegerUiUrl;
+export const otlpGrpcEndpoint = backend.otlpGrpcEndpoint;
+export const otlpHttpEndpoint = backend.otlpHttpEndpoint;
+export const collectorNetworkGrpcEndpoint = backend.collectorNetworkGrpcEndpoint;
+export const collectorNetworkHttpEndpoint = backend.collectorNetworkHttpEndpoint;
+export const dockerNetwork = backend.networkName;
+export const kubeconfig = cluster.kubeconfig;
+export const clusterName = cluster.clusterName;
+export const engine = settings.engine;
+export const kubernetesVersion = settings.release.kubernetes;
+export const nodeImage = settings.release.image;
+export const tracedComponents = settings.tracedComponents;

@@ -1,0 +1,33 @@
+// Shared by the tests: the real Pulumi.yaml declarations and a settings builder on top of them.
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { parseSettings, readConfigDeclarations, StackSettings } from "../config-files/settings";
+import { stackNames } from "../config-files/names";
+import { renderStack, RenderedStack } from "../config-files/render-stack";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+export const DECLARATIONS = readConfigDeclarations(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+export const SHARED_DIR = path.resolve(PROJECT_DIR, "..", "shared");
+
+export function settingsOf(raw: Record<string, unknown> = {}): StackSettings {
+    return parseSettings(raw, DECLARATIONS);
+}
+
+export function renderOf(raw: Record<string, unknown> = {}, stack = "test"): RenderedStack {
+    return renderStack(settingsOf(raw), stackNames("kubetracing", stack));
+}
+
+export function file(rendered: RenderedStack, role: string): string {
+    const a = rendered.artifacts.find((x) => x.role === role);
+    if (!a) throw new Error(`no artifact with role ${role}; have ${rendered.artifacts.map((x) => x.role).join(", ")}`);
+    return a.content;
+}
+
+export function yamlOf(rendered: RenderedStack, role: string): any {
+    return parseYaml(file(rendered, role));
+}
+
+export function hasRole(rendered: RenderedStack, role: string): boolean {
+    return rendered.artifacts.some((a) => a.role === role);
+}

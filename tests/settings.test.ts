@@ -1,0 +1,108 @@
+import * as fc from "fast-check";
+import { ConfigError, COMPONENTS } from "../config-files/settings";
+import { DECLARATIONS, settingsOf } from "./helpers";
+
+function problemsOf(raw: Record<string, unknown>): string[] {
+    try {
+        settingsOf(raw);
+    } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).problems;
+    }
+    throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+describe("stack settings", () => {
+    it("applies the defaults declared in Pulumi.yaml", () => {
+        const s = settingsOf();
+        expect(s.engine).toBe(DECLARATIONS.engine.default);
+        expect(s.release.kubernetesMinor).toBe(DECLARATIONS.kubernetesVersion.default);
+        expect(s.workers).toBe(1);
+        expect(s.tracedComponents).toEqual(["etcd", "apiserver", "kubelet", "containerd"]);
+        expect(s.samplingRatePerMillion).toEqual({ etcd: 100000, apiserver: 100000, kubelet: 100000, containerd: 100000 });
+        expect(s.hostBindAddress).toBe("127.0.0.1");
+        expect(s.hostPorts).toEqual({ jaegerUi: 0, otlpGrpc: 0, otlpHttp: 0 });
+    });
+
+    it("reads values as Pulumi hands them to the program (strings, JSON arrays, namespaced keys)", () => {
+        const s = settingsOf({
+            "kubetracing:engine": "kind",
+            "kubetracing:kubernetesVersion": "1.30",
+            "kubetracing:workers": "2",
+            "kubetracing:tracedComponents": '["etcd","kubelet"]',
+            "kubetracing:samplingRatePerMillion": "1000000",
+            "kubetracing:etcdSamplingRatePerMillion": "500",
+            "kubetracing:inClusterCollector": "true",
+            "aws:region": "ignored: not our namespace",
+        });
+        expect(s.engine).toBe("kind");
+        expect(s.release.kubernetesMinor).toBe("1.30");
+        expect(s.workers).toBe(2);
+        expect(s.tracedComponents).toEqual(["etcd", "kubelet"]);
+        expect(s.samplingRatePerMillion.etcd).toBe(500);
+        expect(s.samplingRatePerMillion.kubelet).toBe(1000000);
+        expect(s.inClusterCollector).toBe(true);
+    });
+
+    it("resolves a minor to its newest pinned patch and accepts an exact pinned patch", () => {
+        expect(settingsOf({ engine: "k3d", kubernetesVersion: "1.33" }).release.engineRelease).toBe("v1.33.7+k3s3");
+        expect(settingsOf({ engine: "kind", kubernetesVersion: "1.29.2" }).release.engineRelease).toBe("v0.22.0");
+        expect(settingsOf({ engine: "k3d", kubernetesVersion: "v1.29.3+k3s1" }).release.image).toBe("rancher/k3s:v1.29.3-k3s1");
+    });
+
+    it.each([
+        [{ engine: "minikube" }, /kubetracing:engine = "minikube": accepted k3d or kind/],
+        [{ engine: "K3D" }, /kubetracing:engine = "K3D": accepted k3d or kind/],
+        [{ kubernetesVersion: "1.24" }, /kubetracing:kubernetesVersion = "1.24": not in the pinned k3d table; accepted minors 1\.29, .*1\.37/],
+        [{ engine: "kind", kubernetesVersion: "1.29.99" }, /kubernetesVersion = "1.29.99": not in the pinned kind table/],
+        [{ kubernetesVersion: "latest" }, /kubernetesVersion = "latest"/],
+        [{ workers: -1 }, /kubetracing:workers = -1: accepted 0 to 10/],
+        [{ workers: "two" }, /kubetracing:workers = "two": expected a whole number/],
+        [{ workers: 1.5 }, /kubetracing:workers = 1.5: expected a whole number/],
+        [{ tracedComponents: ["etcd", "scheduler"] }, /tracedComponents contains "scheduler": accepted etcd, apiserver, kubelet, containerd/],
+        [{ tracedComponents: ["etcd", "etcd"] }, /tracedComponents lists "etcd" twice/],
+        [{ tracedComponents: "etcd" }, /tracedComponents = "etcd": expected a list/],
+        [{ samplingRatePerMillion: 1000001 }, /samplingRatePerMillion = 1000001: accepted 0 to 1000000/],
+        [{ samplingRatePerMillion: -5 }, /samplingRatePerMillion = -5: accepted 0 to 1000000/],
+        [{ etcdSamplingRatePerMillion: 2000000 }, /etcdSamplingRatePerMillion = 2000000: accepted 0 to 1000000, or -1/],
+        [{ hostBindAddress: "localhost" }, /hostBindAddress = "localhost": accepted an IPv4 address/],
+        [{ jaegerUiPort: 70000 }, /jaegerUiPort = 70000: accepted 0 to 65535/],
+        [{ jaegerUiPort: 80 }, /jaegerUiPort = 80: ports below 1024 need root/],
+        [{ otlpGrpcPort: 4317, otlpHttpPort: 4317 }, /otlpHttpPort = 4317 clashes with kubetracing:otlpGrpcPort/],
+        [{ jaegerImage: "jaegertracing/jaeger:latest" }, /jaegerImage = "jaegertracing\/jaeger:latest": pin an exact version/],
+        [{ collectorImage: "otel/opentelemetry-collector" }, /collectorImage = .*: pin an exact version/],
+        [{ kindEtcdImage: "registry.k8s.io/etcd:3.5.12-0" }, /kindEtcdImage = .*: only used with engine kind/],
+        [{ engine: "kind", kindEtcdImage: "registry.k8s.io/pause:3.9" }, /kindEtcdImage = .*: expected an etcd image whose tag is its version/],
+        [{ jaegerMaxTraces: 10 }, /jaegerMaxTraces = 10: accepted 1000 to 1000000/],
+        [{ collectorMemoryLimitMiB: 16 }, /collectorMemoryLimitMiB = 16: accepted 64 to 8192/],
+        [{ inClusterCollector: "yes" }, /inClusterCollector = "yes": expected true or false/],
+        [{ controlPlaneTraceTarget: "agent" }, /controlPlaneTraceTarget = "agent": accepted backend or node-agent/],
+        [{ controlPlaneTraceTarget: "node-agent" }, /node-agent" needs kubetracing:inClusterCollector = true/],
+        [{ samplingRate: 5 }, /kubetracing:samplingRate is not a setting of this stack; known settings: engine, /],
+    ])("rejects %j, naming the key, the value and what is accepted", (raw, message) => {
+        const problems = problemsOf(raw);
+        expect(problems.join("\n")).toMatch(message);
+    });
+
+    it("reports every problem at once", () => {
+        const problems = problemsOf({ engine: "kind", workers: 99, samplingRatePerMillion: -1, hostBindAddress: "x" });
+        expect(problems).toHaveLength(3);
+        expect(new ConfigError(problems).message).toMatch(/^Invalid kubetracing configuration \(nothing was created\)/);
+    });
+
+    it("keeps every rate within 0..1000000 and applies per-component overrides (property)", () => {
+        fc.assert(
+            fc.property(
+                fc.integer({ min: 0, max: 1_000_000 }),
+                fc.record(Object.fromEntries(COMPONENTS.map((c) => [c, fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 1_000_000 }))]))),
+                (global, own) => {
+                    const raw: Record<string, unknown> = { samplingRatePerMillion: global };
+                    for (const [c, r] of Object.entries(own)) raw[`${c}SamplingRatePerMillion`] = r;
+                    const rates = settingsOf(raw).samplingRatePerMillion;
+                    for (const c of COMPONENTS) expect(rates[c]).toBe(own[c] === -1 ? global : own[c]);
+                },
+            ),
+            { numRuns: 200 },
+        );
+    });
+});

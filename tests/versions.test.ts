@@ -1,0 +1,85 @@
+import * as fc from "fast-check";
+import { findRelease, releasesOf, supportedMinors, tracingFacts, collectorFacts, etcdImageVersion } from "../config-files/versions";
+
+// Expected values written from ../shared/reference/tracing-matrix.md and images.md, not from the code.
+describe("version table: facts per engine release", () => {
+    it.each`
+        engine    | version      | release             | etcd        | containerd  | apiVersion                            | etcdPrefix         | sampling | toml     | kubeadm
+        ${"k3d"}  | ${"1.29.0"}  | ${"v1.29.0+k3s1"}   | ${"3.5.9"}  | ${"1.7.11"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
+        ${"k3d"}  | ${"1.29.5"}  | ${"v1.29.5+k3s1"}   | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
+        ${"k3d"}  | ${"1.29.6"}  | ${"v1.29.6+k3s2"}   | ${"3.5.13"} | ${"1.7.17"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"k3d"}  | ${"1.30"}    | ${"v1.30.14+k3s2"}  | ${"3.5.21"} | ${"1.7.27"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"k3d"}  | ${"1.30.1"}  | ${"v1.30.1+k3s1"}   | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
+        ${"k3d"}  | ${"1.31"}    | ${"v1.31.14+k3s1"}  | ${"3.5.21"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"k3d"}  | ${"1.33"}    | ${"v1.33.7+k3s3"}   | ${"3.5.26"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"k3d"}  | ${"1.34"}    | ${"v1.34.9+k3s1"}   | ${"3.6.12"} | ${"2.2.5"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"k3d"}  | ${"1.37"}    | ${"v1.37.1+k3s1"}   | ${"3.7.1"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"kind"} | ${"1.29.2"}  | ${"v0.22.0"}        | ${"3.5.10"} | ${"1.7.13"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
+        ${"kind"} | ${"1.29.4"}  | ${"v0.23.0"}        | ${"3.5.12"} | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
+        ${"kind"} | ${"1.29.8"}  | ${"v0.24.0"}        | ${"3.5.12"} | ${"1.7.18"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"kind"} | ${"1.29"}    | ${"v0.27.0"}        | ${"3.5.12"} | ${"2.0.2"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"kind"} | ${"1.33.1"}  | ${"v0.29.0"}        | ${"3.5.15"} | ${"2.1.1"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"kind"} | ${"1.34"}    | ${"v0.33.0"}        | ${"3.6.4"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"kind"} | ${"1.35.0"}  | ${"v0.31.0"}        | ${"3.6.4"}  | ${"2.2.0"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
+        ${"kind"} | ${"1.36.1"}  | ${"v0.32.0"}        | ${"3.6.4"}  | ${"2.3.1"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"}
+        ${"kind"} | ${"1.37"}    | ${"v0.33.0"}        | ${"3.7.0"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"}
+    `("$engine $version → $release: etcd $etcd, containerd $containerd", ({ engine, version, release, etcd, containerd, apiVersion, etcdPrefix, sampling, toml, kubeadm }) => {
+        const r = findRelease(engine, version)!;
+        expect(r.engineRelease).toBe(release);
+        const facts = tracingFacts(r);
+        expect(facts.etcd.version).toBe(etcd);
+        expect(facts.containerd.version).toBe(containerd);
+        expect(facts.apiserverTracingApiVersion).toBe(apiVersion);
+        expect(facts.etcd.flags.address).toBe(`${etcdPrefix}distributed-tracing-address`);
+        expect(facts.etcd.flags.enable).toBe(`${etcdPrefix}enable-distributed-tracing`);
+        expect(facts.etcd.samplingFlagSupported).toBe(sampling);
+        expect(facts.containerd.readsTomlTracing).toBe(toml);
+        if (engine === "kind") expect(facts.kubeadmApiVersion).toBe(kubeadm);
+        // Supported range (1.29+) never needs a tracing feature gate: beta from 1.27, locked on from 1.34.
+        expect(facts.apiserverFeatureGates).toEqual({});
+        expect(facts.kubeletFeatureGates).toEqual({});
+    });
+
+    it("pins every kind node image by digest and every k3s image by exact tag", () => {
+        for (const r of releasesOf("kind")) expect(r.image).toMatch(/^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
+        for (const r of releasesOf("k3d")) expect(r.image).toMatch(/^rancher\/k3s:v\d+\.\d+\.\d+-k3s\d+$/);
+    });
+
+    it("supports Kubernetes 1.29 to 1.37 on both engines", () => {
+        const expected = ["1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37"];
+        expect(supportedMinors("k3d")).toEqual(expected);
+        expect(supportedMinors("kind")).toEqual(expected);
+    });
+
+    it("an etcd image override decides the etcd flags on kind", () => {
+        const old = findRelease("kind", "1.29.2")!;
+        expect(tracingFacts(old).etcd.samplingFlagSupported).toBe(false);
+        const fixed = tracingFacts(old, "registry.k8s.io/etcd:3.5.12-0");
+        expect(fixed.etcd.version).toBe("3.5.12");
+        expect(fixed.etcd.samplingFlagSupported).toBe(true);
+        expect(etcdImageVersion("quay.io/coreos/etcd:v3.5.11")).toBe("3.5.11");
+    });
+
+    it("names the Collector's OTLP gRPC exporter for the Collector version", () => {
+        expect(collectorFacts("otel/opentelemetry-collector:0.159.0").otlpGrpcExporter).toBe("otlp_grpc");
+        expect(collectorFacts("otel/opentelemetry-collector:0.143.1").otlpGrpcExporter).toBe("otlp");
+        expect(collectorFacts("otel/opentelemetry-collector@sha256:" + "a".repeat(64)).otlpGrpcExporter).toBe("otlp_grpc");
+    });
+
+    it("holds the upstream rules for every pinned release (property)", () => {
+        const all = [...releasesOf("k3d"), ...releasesOf("kind")];
+        fc.assert(
+            fc.property(fc.constantFrom(...all), (r) => {
+                const f = tracingFacts(r);
+                const [maj, min, patch] = f.etcd.version.split(".").map(Number);
+                expect(f.etcd.flags.samplingRate.startsWith("experimental-")).toBe(maj === 3 && min < 6);
+                expect(f.etcd.samplingFlagSupported).toBe(maj > 3 || min > 5 || patch >= 11);
+                const [, kmin] = r.kubernetes.split(".").map(Number);
+                expect(f.apiserverTracingApiVersion.endsWith(kmin >= 34 ? "/v1" : "/v1beta1")).toBe(true);
+                if (r.containerd.startsWith("2.")) expect(f.containerd.readsTomlTracing).toBe(false);
+                expect(findRelease(r.engine, r.kubernetesMinor)).toBeDefined();
+            }),
+            { numRuns: 300 },
+        );
+    });
+});
