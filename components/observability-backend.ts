@@ -86,7 +86,8 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
         const hostPort = (container: docker.Container, internal: number) =>
             container.ports.apply((ports) => {
                 const external = ports?.find((p) => p.internal === internal)?.external;
-                if (!external) throw new Error(`container ${args.names.collectorContainer}: port ${internal} is not published`);
+                // In a preview Docker has not chosen the port yet; after create it must have.
+                if (!external && !pulumi.runtime.isDryRun()) throw new Error(`container ${container.urn}: port ${internal} is not published`);
                 return external;
             });
 

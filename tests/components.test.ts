@@ -1,0 +1,126 @@
+import { FAKE_KUBECONFIG, runProgram, Registration } from "./pulumi-harness";
+
+const byName = (regs: Registration[], name: string) => {
+    const r = regs.find((x) => x.name === name);
+    if (!r) throw new Error(`no resource ${name}; have ${regs.map((x) => x.name).join(", ")}`);
+    return r;
+};
+const urnOf = (regs: Registration[], name: string) => {
+    // URNs end with ::<name>; the harness reads them from the parent/dependency fields the SDK sends.
+    const all = regs.flatMap((r) => [r.parent, ...r.dependencies]).filter(Boolean);
+    const urn = all.find((u) => u.endsWith(`::${name}`));
+    if (!urn) throw new Error(`no urn for ${name}`);
+    return urn;
+};
+
+describe.each([
+    ["k3d", "kubetracing:cluster:K3dCluster"],
+    ["kind", "kubetracing:cluster:KindCluster"],
+])("the %s stack under mocks", (engine, clusterType) => {
+    describe.each([true, false])("preview=%s", (preview) => {
+        let regs: Registration[];
+        let outputs: Record<string, any>;
+        beforeAll(async () => {
+            const run = await runProgram({ engine, kubernetesVersion: "1.33", workers: "2" }, { preview, stack: "alice" });
+            regs = run.registrations;
+            outputs = run.outputs;
+        });
+
+        it("creates the backend and the cluster components with stack-scoped names", () => {
+            expect(byName(regs, "kubetracing-alice").type).toBeDefined();
+            expect(regs.filter((r) => r.type === "kubetracing:backend:ObservabilityBackend")).toHaveLength(1);
+            expect(regs.filter((r) => r.type === clusterType)).toHaveLength(1);
+            expect(byName(regs, "kubetracing-alice-network").inputs.name).toBe("kubetracing-alice-net");
+            expect(byName(regs, "kubetracing-alice-jaeger").inputs.name).toBe("kubetracing-alice-jaeger");
+            expect(byName(regs, "kubetracing-alice-collector").inputs.name).toBe("kubetracing-alice-collector");
+        });
+
+        it("parents every child to its component", () => {
+            expect(regs.filter((r) => !r.type.startsWith("kubetracing:")).length).toBeGreaterThan(6);
+            for (const r of regs) {
+                if (r.type.startsWith("kubetracing:")) continue;
+                if (r.type === "pulumi:pulumi:Stack") continue;
+                expect(r.parent).toMatch(/kubetracing:(backend|cluster):\w+::kubetracing-alice$/);
+            }
+        });
+
+        it("creates the cluster after the Collector is ready and the network exists (so deletes it first)", () => {
+            const cluster = byName(regs, "kubetracing-alice-cluster");
+            expect(cluster.dependencies).toEqual(expect.arrayContaining([urnOf(regs, "kubetracing-alice-collector-ready"), urnOf(regs, "kubetracing-alice-network")]));
+            expect(cluster.deleteBeforeReplace).toBe(true);
+            expect(byName(regs, "kubetracing-alice-collector-ready").dependencies).toContain(urnOf(regs, "kubetracing-alice-collector"));
+            expect(cluster.inputs.create).toContain(`${engine === "k3d" ? "k3d cluster create" : "kind create cluster"} --config '${engine}-config.yaml'`);
+            expect(cluster.inputs.interpreter).toEqual(["/bin/bash", "-c"]);
+        });
+
+        it("pins images and publishes ports on 127.0.0.1 only", () => {
+            for (const img of regs.filter((r) => r.type === "docker:index/remoteImage:RemoteImage")) {
+                expect(img.inputs.name).not.toMatch(/:latest$/);
+                expect(img.inputs.name).toMatch(/:\d+\.\d+\.\d+/);
+            }
+            for (const c of regs.filter((r) => r.type === "docker:index/container:Container")) {
+                for (const p of c.inputs.ports) expect(p.ip).toBe("127.0.0.1");
+            }
+        });
+
+        it("keeps the kubeconfig secret and out of the logs", async () => {
+            const kc = byName(regs, "kubetracing-alice-kubeconfig");
+            expect(kc.additionalSecretOutputs).toContain("stdout");
+            expect(kc.inputs.logging).toBe("none");
+            expect(await outputs.kubeconfig.isSecret).toBe(true);
+            if (!preview) {
+                const value = await new Promise((resolve) => outputs.kubeconfig.apply(resolve));
+                expect(value).toBe(FAKE_KUBECONFIG);
+            }
+        });
+
+        it("exports the documented outputs", async () => {
+            const value = (o: any) => new Promise((resolve) => o.apply(resolve));
+            expect(outputs.engine).toBe(engine);
+            expect(outputs.kubernetesVersion).toMatch(/^1\.33\.\d+$/);
+            expect(outputs.tracedComponents).toEqual(["etcd", "apiserver", "kubelet", "containerd"]);
+            expect(await value(outputs.collectorNetworkGrpcEndpoint)).toBe("kubetracing-alice-collector:4317");
+            expect(await value(outputs.collectorNetworkHttpEndpoint)).toBe("http://kubetracing-alice-collector:4318");
+            if (!preview) {
+                expect(await value(outputs.jaegerUrl)).toBe("http://127.0.0.1:32768");
+                expect(await value(outputs.otlpGrpcEndpoint)).toBe("127.0.0.1:32768");
+                expect(await value(outputs.otlpHttpEndpoint)).toBe("http://127.0.0.1:32769");
+                expect(await value(outputs.clusterName)).toBe("kubetracing-alice");
+            }
+        });
+    });
+
+    it("renders the same resources on a second run with the same config", async () => {
+        const strip = (regs: Registration[]) => regs.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+        const a = await runProgram({ engine }, { preview: false, stack: "same" });
+        const b = await runProgram({ engine }, { preview: false, stack: "same" });
+        expect(strip(b.registrations)).toEqual(strip(a.registrations));
+    });
+
+    it("changing the sampling rate changes the cluster's triggers (so it is replaced) and the rendered line", async () => {
+        const cluster = async (rate: string) => byName((await runProgram({ engine, samplingRatePerMillion: rate }, { preview: true, stack: "diff" })).registrations, "kubetracing-diff-cluster");
+        const a = await cluster("1000");
+        const b = await cluster("2000");
+        expect(a.inputs.triggers).not.toEqual(b.inputs.triggers);
+        expect(a.inputs.triggers[0]).toContain("apiserver: 1000");
+        expect(b.inputs.triggers[0]).toContain("apiserver: 2000");
+        expect(b.inputs.create).toContain("samplingRatePerMillion: 2000");
+    });
+});
+
+it("two stacks on one machine share no Docker object or cluster name", async () => {
+    const names = async (stack: string) =>
+        (await runProgram({}, { preview: true, stack })).registrations
+            .filter((r) => r.type.startsWith("docker:") && r.type !== "docker:index/remoteImage:RemoteImage")
+            .map((r) => r.inputs.name);
+    const a = await names("alice");
+    const b = await names("bob");
+    expect(a).toHaveLength(3);
+    expect(a.filter((n) => b.includes(n))).toEqual([]);
+});
+
+it("refuses bad config before creating anything", async () => {
+    await expect(runProgram({ engine: "minikube", samplingRatePerMillion: "5000000" }, { preview: true })).rejects.toThrow(
+        /kubetracing:engine = "minikube": accepted k3d or kind[\s\S]*samplingRatePerMillion = 5000000/,
+    );
+});

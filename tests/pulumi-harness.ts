@@ -1,0 +1,62 @@
+// Runs index.ts under pulumi.runtime.setMocks and records what the engine would be asked to do:
+// every registration with its parent, dependencies and options, as the SDK sends them.
+export interface Registration {
+    type: string;
+    name: string;
+    parent: string;
+    dependencies: string[];
+    inputs: Record<string, any>;
+    deleteBeforeReplace: boolean;
+    additionalSecretOutputs: string[];
+}
+
+export interface ProgramRun {
+    registrations: Registration[];
+    outputs: Record<string, any>;
+    pulumi: typeof import("@pulumi/pulumi");
+}
+
+export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n";
+
+export async function runProgram(config: Record<string, string>, opts: { preview: boolean; stack?: string }): Promise<ProgramRun> {
+    const registrations: Registration[] = [];
+    let run!: ProgramRun;
+    let settings: any;
+    // Everything is required synchronously inside isolateModules: a require after an await would
+    // resolve from the shared registry and get the previous run's cached program.
+    jest.isolateModules(() => {
+        const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        const rpc = require("@pulumi/pulumi/runtime/rpc");
+        settings = require("@pulumi/pulumi/runtime/settings");
+        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `kubetracing:${k}`, v])));
+        // setMocks is declared async but does its work synchronously.
+        void pulumi.runtime.setMocks({
+            newResource: (args) => {
+                const state: Record<string, any> = { ...args.inputs };
+                if (args.type === "docker:index/container:Container") {
+                    state.ports = (args.inputs.ports ?? []).map((p: any, i: number) => ({ ...p, external: p.external ?? 32768 + i }));
+                }
+                if (args.type === "command:local:Command" && args.name.endsWith("-kubeconfig")) state.stdout = FAKE_KUBECONFIG;
+                return opts.preview ? { id: undefined as unknown as string, state: args.inputs } : { id: `${args.name}-id`, state };
+            },
+            call: (args) => args.inputs,
+        }, "kubetracing", opts.stack ?? "dev", opts.preview);
+        const monitor = settings.getMonitor();
+        const original = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, callback: any) => {
+            registrations.push({
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent(),
+                dependencies: req.getDependenciesList(),
+                inputs: rpc.deserializeProperties(req.getObject()),
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            });
+            return original(req, callback);
+        };
+        run = { registrations, outputs: require("../index"), pulumi };
+    });
+    await settings.waitForRPCs();
+    return run;
+}
