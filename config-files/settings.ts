@@ -5,12 +5,11 @@
 // value, so `pulumi up`, `npm run render` and the tests all reject the same bad input with the
 // same message, before anything is created.
 import { parse as parseYaml } from "yaml";
-import { findRelease, EngineRelease, supportedVersionsText, etcdImageVersion } from "./versions";
+import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion } from "./versions";
 
 export const CONFIG_NAMESPACE = "kubetracing";
 
-export const ENGINES = ["k3d", "kind"] as const;
-export type Engine = (typeof ENGINES)[number];
+export type Engine = EngineName;
 
 export const COMPONENTS = ["etcd", "apiserver", "kubelet", "containerd"] as const;
 export type TracedComponent = (typeof COMPONENTS)[number];

@@ -4,7 +4,8 @@
 // compare version strings themselves.
 import releaseData from "./releases.json";
 
-export type EngineName = "k3d" | "kind";
+export const ENGINES = ["k3d", "kind"] as const;
+export type EngineName = (typeof ENGINES)[number];
 
 export interface EngineRelease {
     engine: EngineName;
@@ -186,10 +187,6 @@ export function tracingFacts(release: EngineRelease, etcdOverride = ""): Tracing
 /** Oldest engine CLI that can run this release's files (k3d `files:` needs 5.7; a kind node image needs the kind that built it). */
 export function minimumEngineCli(release: EngineRelease): string {
     return release.engine === "k3d" ? "5.7.0" : release.engineRelease.replace(/^v/, "");
-}
-
-export function isAtLeast(version: string, floor: string): boolean {
-    return atLeast(version, floor);
 }
 
 // ---------------------------------------------------------------------------------------------
