@@ -1,0 +1,10 @@
+/** The real-binaries tier: real etcd and containerd from Debian's newer suites (scripts/fetch-binaries.sh). */
+module.exports = {
+    testEnvironment: "node",
+    roots: ["<rootDir>/tests/real-binaries"],
+    testMatch: ["**/*.test.ts"],
+    transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
+    testTimeout: 60000,
+    // @elastic/mockotlpserver keeps a handle open after close(); every process the tests start is stopped in afterEach.
+    forceExit: true,
+};

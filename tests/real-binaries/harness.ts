@@ -1,0 +1,138 @@
+// Shared by the real-binaries tier: the binaries from scripts/fetch-binaries.sh, a real OTLP
+// receiver (@elastic/mockotlpserver), and the processes under test.
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+export interface Suite {
+    name: "trixie" | "sid";
+    bin: (tool: string) => string;
+    etcd: string;
+    containerd: string;
+}
+
+export type Binaries = { ok: true; suites: Suite[] } | { ok: false; reason: string };
+
+/** Runs the fetch script (a no-op once cached). Synchronous: the tier decides at load time whether to run. */
+export function obtainBinaries(): Binaries {
+    const r = spawnSync("bash", [path.join(PROJECT_DIR, "scripts", "fetch-binaries.sh")], { encoding: "utf8" });
+    if (r.status !== 0) return { ok: false, reason: (r.stderr || `fetch-binaries exited ${r.status}`).trim() };
+    const cache = r.stdout.trim();
+    const suites = (["trixie", "sid"] as const).map((name) => {
+        const versions = Object.fromEntries(fs.readFileSync(path.join(cache, name, "versions"), "utf8").trim().split("\n").map((l) => l.split("=")));
+        return { name, bin: (tool: string) => path.join(cache, name, "root", "usr", "bin", tool), etcd: versions.etcd, containerd: versions.containerd };
+    });
+    return { ok: true, suites };
+}
+
+/** Outside CI a machine without the binaries skips the tier and says why; in CI that is a failure. */
+export function describeWithBinaries(title: string, body: (suites: Suite[]) => void): void {
+    const binaries = obtainBinaries();
+    if (binaries.ok) {
+        describe(title, () => body(binaries.suites));
+    } else if (process.env.CI === "true") {
+        it(`${title}: binaries are available`, () => {
+            throw new Error(`CI must run the real-binaries tier, but: ${binaries.reason}`);
+        });
+    } else {
+        console.warn(`Skipping "${title}": ${binaries.reason}`);
+        describe.skip(title, () => it("needs the binaries", () => undefined));
+    }
+}
+
+export interface ReceivedSpan {
+    service: string | undefined;
+    name: string;
+    receivedAt: number;
+}
+
+export interface Receiver {
+    /** host:port of the OTLP/gRPC and OTLP/HTTP listeners (127.0.0.1, ephemeral ports). */
+    grpc: string;
+    http: string;
+    spans: ReceivedSpan[];
+    /** Resolves with the spans once `names` have all arrived from `service`, or rejects after `timeoutMs`. */
+    waitFor(service: string, names: string[], timeoutMs: number): Promise<ReceivedSpan[]>;
+    close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { MockOtlpServer } = require("@elastic/mockotlpserver");
+    const spans: ReceivedSpan[] = [];
+    const server = new MockOtlpServer({
+        logLevel: "warn",
+        services: ["grpc", "http"],
+        grpcHostname: "127.0.0.1",
+        grpcPort: 0,
+        httpHostname: "127.0.0.1",
+        httpPort: 0,
+        onTrace: (request: any) => {
+            for (const rs of request.resourceSpans ?? []) {
+                const service = rs.resource?.attributes?.find((a: any) => a.key === "service.name")?.value?.stringValue;
+                for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ service, name: s.name, receivedAt: Date.now() });
+            }
+        },
+    });
+    await server.start();
+    return {
+        grpc: new URL(server.grpcUrl).host,
+        http: new URL(server.httpUrl).host,
+        spans,
+        async waitFor(service, names, timeoutMs) {
+            const deadline = Date.now() + timeoutMs;
+            for (;;) {
+                const from = spans.filter((s) => s.service === service);
+                if (names.every((n) => from.some((s) => s.name === n))) return from;
+                if (Date.now() > deadline) {
+                    throw new Error(`no ${names.join(", ")} spans from service ${service} within ${timeoutMs} ms; got ${JSON.stringify(spans.map((s) => [s.service, s.name]))}`);
+                }
+                await sleep(100);
+            }
+        },
+        close: () => server.close(),
+    };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function tempDir(prefix: string): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), `kt-${prefix}-`));
+}
+
+export interface Running {
+    process: ChildProcess;
+    stderr: () => string;
+    exited: Promise<number | null>;
+    stop(): Promise<void>;
+}
+
+export function start(command: string, args: string[], env: Record<string, string> = {}): Running {
+    const child = spawn(command, args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    return {
+        process: child,
+        stderr: () => err,
+        exited,
+        async stop() {
+            if (child.exitCode === null) child.kill("SIGTERM");
+            await Promise.race([exited, sleep(5000).then(() => child.kill("SIGKILL"))]);
+        },
+    };
+}
+
+/** Free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+    const net = await import("net");
+    return new Promise((resolve) => {
+        const s = net.createServer().listen(0, "127.0.0.1", () => {
+            const port = (s.address() as any).port;
+            s.close(() => resolve(port));
+        });
+    });
+}
