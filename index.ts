@@ -11,6 +11,8 @@ import { minimumEngineCli } from "./config-files/versions";
 import { ObservabilityBackend } from "./components/observability-backend";
 import { K3dCluster } from "./components/k3d-cluster";
 import { KindCluster } from "./components/kind-cluster";
+import { InClusterCollector } from "./components/in-cluster-collector";
+import { IN_CLUSTER_OTLP_ENDPOINT } from "./config-files/in-cluster-collector";
 
 // Every value is validated before any resource is declared; a bad one stops here with its key named.
 const settings = parseSettings(
@@ -46,6 +48,10 @@ const cluster = new Cluster(names.cluster, {
     dependsOn: [backend.collectorReady, backend.network],
 });
 
+const agent = rendered.inClusterCollector
+    ? new InClusterCollector(`${names.cluster}-agent`, { kubeconfig: cluster.kubeconfig, clusterId: cluster.clusterId, objects: rendered.inClusterCollector.objects })
+    : undefined;
+
 export const jaegerUrl = backend.jaegerUiUrl;
 export const otlpGrpcEndpoint = backend.otlpGrpcEndpoint;
 export const otlpHttpEndpoint = backend.otlpHttpEndpoint;
@@ -58,3 +64,5 @@ export const engine = settings.engine;
 export const kubernetesVersion = settings.release.kubernetes;
 export const nodeImage = settings.release.image;
 export const tracedComponents = settings.tracedComponents;
+/** Present only with inClusterCollector: how a pod reaches the agent on its node. */
+export const inClusterOtlpEndpoint = agent?.daemonSet.metadata.name.apply(() => IN_CLUSTER_OTLP_ENDPOINT);

@@ -18,6 +18,8 @@ export interface EngineClusterArgs {
 
 export class EngineCluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
+    /** New each time the cluster is created: what Kubernetes providers key their replacement on. */
+    readonly clusterId: pulumi.Output<string>;
     /** Secret: never shown in a diff or a log. */
     readonly kubeconfig: pulumi.Output<string>;
 
@@ -46,6 +48,7 @@ export class EngineCluster extends pulumi.ComponentResource {
             logging: "none",
         }, { parent: this, dependsOn: [cluster], additionalSecretOutputs: ["stdout"] });
 
+        this.clusterId = cluster.id;
         this.clusterName = cluster.id.apply(() => args.clusterName);
         this.kubeconfig = pulumi.secret(kubeconfig.stdout);
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });

@@ -10,6 +10,7 @@ import { KIND_MOUNTED_FILES, renderKindConfig } from "./kind-config";
 import type { StackNames } from "./names";
 import type { StackSettings } from "./settings";
 import { collectorFacts, minimumEngineCli, PINNED_IMAGES } from "./versions";
+import { InClusterCollector, manifestOf, renderInClusterCollector } from "./in-cluster-collector";
 import { toYaml } from "./yaml-text";
 
 export type ArtifactRole =
@@ -23,6 +24,8 @@ export type ArtifactRole =
     | "containerd-config-template"
     | "containerd-config-patch"
     | "containerd-systemd-dropin"
+    | "in-cluster-collector-config"
+    | "in-cluster-collector-manifest"
     | "summary";
 
 export interface Artifact {
@@ -39,6 +42,8 @@ export interface RenderedStack {
     clusterConfigFile: string;
     jaegerImage: string;
     collectorImage: string;
+    /** The node-local agent's Kubernetes objects, when inClusterCollector is on. */
+    inClusterCollector?: InClusterCollector;
     notes: string[];
 }
 
@@ -74,6 +79,17 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         }
     }
 
+    let inClusterCollector: InClusterCollector | undefined;
+    if (settings.inClusterCollector) {
+        inClusterCollector = renderInClusterCollector({
+            image: PINNED_IMAGES.collectorContrib,
+            facts: collectorFacts(PINNED_IMAGES.collectorContrib),
+            backendOtlpEndpoint: `${names.collectorContainer}:${OTLP_GRPC_PORT}`,
+        });
+        add("in-cluster-collector-config", "in-cluster-collector-config.yaml", inClusterCollector.config);
+        add("in-cluster-collector-manifest", "in-cluster-collector.yaml", manifestOf(inClusterCollector.objects));
+    }
+
     const summary = {
         engine: settings.engine,
         kubernetes: settings.release.kubernetes,
@@ -87,12 +103,13 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         samplingRatePerMillion: Object.fromEntries(settings.tracedComponents.map((c) => [c, settings.samplingRatePerMillion[c]])),
         serviceNames: Object.fromEntries(settings.tracedComponents.map((c) => [c, SERVICE_NAMES[c]])),
         controlPlaneTraceTarget: settings.controlPlaneTraceTarget,
+        inClusterCollector: settings.inClusterCollector,
         jaegerImage,
         collectorImage,
         notes: plan.notes,
     };
     add("summary", "summary.yaml", toYaml(summary));
-    return { artifacts, clusterConfigFile, jaegerImage, collectorImage, notes: plan.notes };
+    return { artifacts, clusterConfigFile, jaegerImage, collectorImage, inClusterCollector, notes: plan.notes };
 }
 
 export function artifactByRole(rendered: RenderedStack, role: ArtifactRole): Artifact | undefined {

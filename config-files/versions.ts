@@ -204,10 +204,16 @@ export const PINNED_IMAGES = {
 export interface CollectorFacts {
     /** The OTLP/gRPC exporter was renamed otlp → otlp_grpc in 0.144.0 (old name deprecated). */
     otlpGrpcExporter: "otlp_grpc" | "otlp";
+    /** contrib's k8sattributes processor was renamed k8s_attributes in 0.146.0 (old name deprecated). */
+    k8sAttributesProcessor: "k8s_attributes" | "k8sattributes";
 }
 
 /** Facts about a Collector image; an override whose tag is not a version is taken to be current. */
 export function collectorFacts(image: string): CollectorFacts {
     const tag = /:(v?\d+\.\d+\.\d+)(?:@|$)/.exec(image)?.[1];
-    return { otlpGrpcExporter: tag && !atLeast(tag, "0.144.0") ? "otlp" : "otlp_grpc" };
+    const before = (version: string) => tag !== undefined && !atLeast(tag, version);
+    return {
+        otlpGrpcExporter: before("0.144.0") ? "otlp" : "otlp_grpc",
+        k8sAttributesProcessor: before("0.146.0") ? "k8sattributes" : "k8s_attributes",
+    };
 }

@@ -8,6 +8,9 @@ export interface Registration {
     inputs: Record<string, any>;
     deleteBeforeReplace: boolean;
     additionalSecretOutputs: string[];
+    ignoreChanges: string[];
+    replacementTrigger: unknown;
+    provider: string;
 }
 
 export interface ProgramRun {
@@ -18,7 +21,18 @@ export interface ProgramRun {
 
 export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n";
 
-export async function runProgram(config: Record<string, string>, opts: { preview: boolean; stack?: string }): Promise<ProgramRun> {
+export interface RunOptions {
+    preview: boolean;
+    stack?: string;
+    /** Pulumi project name (default: kubetracing). */
+    project?: string;
+    /** Module to load, relative to tests/ (default: the stack's index.ts). */
+    program?: string;
+    /** Outputs a StackReference of this run returns, with the names to mark secret. */
+    stackReference?: { outputs: Record<string, unknown>; secretOutputNames: string[] };
+}
+
+export async function runProgram(config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
     const registrations: Registration[] = [];
     let run!: ProgramRun;
     let settings: any;
@@ -28,10 +42,14 @@ export async function runProgram(config: Record<string, string>, opts: { preview
         const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
         const rpc = require("@pulumi/pulumi/runtime/rpc");
         settings = require("@pulumi/pulumi/runtime/settings");
-        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `kubetracing:${k}`, v])));
+        const project = opts.project ?? "kubetracing";
+        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v])));
         // setMocks is declared async but does its work synchronously.
         void pulumi.runtime.setMocks({
             newResource: (args) => {
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    return { id: args.id ?? args.name, state: { name: args.id ?? args.name, ...opts.stackReference } };
+                }
                 const state: Record<string, any> = { ...args.inputs };
                 if (args.type === "docker:index/container:Container") {
                     state.ports = (args.inputs.ports ?? []).map((p: any, i: number) => ({ ...p, external: p.external ?? 32768 + i }));
@@ -40,7 +58,7 @@ export async function runProgram(config: Record<string, string>, opts: { preview
                 return opts.preview ? { id: undefined as unknown as string, state: args.inputs } : { id: `${args.name}-id`, state };
             },
             call: (args) => args.inputs,
-        }, "kubetracing", opts.stack ?? "dev", opts.preview);
+        }, opts.project ?? "kubetracing", opts.stack ?? "dev", opts.preview);
         const monitor = settings.getMonitor();
         const original = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: any) => {
@@ -52,10 +70,30 @@ export async function runProgram(config: Record<string, string>, opts: { preview
                 inputs: rpc.deserializeProperties(req.getObject()),
                 deleteBeforeReplace: req.getDeletebeforereplace(),
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                ignoreChanges: req.getIgnorechangesList(),
+                replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+                provider: req.getProvider(),
             });
             return original(req, callback);
         };
-        run = { registrations, outputs: require("../index"), pulumi };
+        // Read resources (a StackReference) go through readResource.
+        const originalRead = monitor.readResource.bind(monitor);
+        monitor.readResource = (req: any, callback: any) => {
+            registrations.push({
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent(),
+                dependencies: req.getDependenciesList(),
+                inputs: { ...rpc.deserializeProperties(req.getProperties()), id: req.getId() },
+                deleteBeforeReplace: false,
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                ignoreChanges: [],
+                replacementTrigger: undefined,
+                provider: req.getProvider(),
+            });
+            return originalRead(req, callback);
+        };
+        run = { registrations, outputs: require(opts.program ?? "../index"), pulumi };
     });
     await settings.waitForRPCs();
     return run;

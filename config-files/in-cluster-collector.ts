@@ -1,0 +1,157 @@
+// The optional node-local agent: an OpenTelemetry Collector (contrib) DaemonSet that gives every node
+// an OTLP endpoint on the node's addresses, adds Kubernetes metadata and forwards to the backend.
+// Plain Kubernetes objects, so they can be validated offline and handed to typed Pulumi resources.
+import { memoryLimiter, otlpReceiver } from "./collector-config";
+import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./endpoints";
+import type { CollectorFacts } from "./versions";
+import { toYaml } from "./yaml-text";
+
+export const AGENT_NAMESPACE = "kubetracing";
+export const AGENT_NAME = "kubetracing-node-agent";
+/** The env var the documented pod snippet sets from the downward API (status.hostIP). */
+export const HOST_IP_ENV = "HOST_IP";
+
+const AGENT_MEMORY_LIMIT_MIB = 256;
+const labels = { "app.kubernetes.io/name": AGENT_NAME, "app.kubernetes.io/part-of": "kubetracing" };
+
+export interface InClusterCollectorInput {
+    image: string;
+    facts: CollectorFacts;
+    /** host:port of the backend Collector's OTLP gRPC receiver inside the Docker network. */
+    backendOtlpEndpoint: string;
+}
+
+export interface KubernetesObject {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+    [field: string]: unknown;
+}
+
+export interface InClusterCollector {
+    /** The agent Collector's own config (also inside configMap). */
+    config: string;
+    objects: InClusterObjects;
+}
+
+export interface InClusterObjects {
+    namespace: KubernetesObject;
+    serviceAccount: KubernetesObject;
+    clusterRole: KubernetesObject;
+    clusterRoleBinding: KubernetesObject;
+    configMap: KubernetesObject;
+    daemonSet: KubernetesObject;
+}
+
+export function renderAgentCollectorConfig(input: InClusterCollectorInput): string {
+    const exporter = `${input.facts.otlpGrpcExporter}/backend`;
+    const k8s = input.facts.k8sAttributesProcessor;
+    return toYaml({
+        extensions: { health_check: { endpoint: `0.0.0.0:${COLLECTOR_HEALTH_PORT}` } },
+        receivers: otlpReceiver(),
+        processors: {
+            memory_limiter: memoryLimiter(Math.floor(AGENT_MEMORY_LIMIT_MIB * 0.8)),
+            [k8s]: {
+                auth_type: "serviceAccount",
+                // Only pods on this agent's node: every node has its own agent.
+                filter: { node_from_env_var: "K8S_NODE_NAME" },
+                extract: { metadata: ["k8s.namespace.name", "k8s.pod.name", "k8s.pod.uid", "k8s.deployment.name", "k8s.node.name"] },
+                pod_association: [
+                    { sources: [{ from: "resource_attribute", name: "k8s.pod.ip" }] },
+                    { sources: [{ from: "resource_attribute", name: "k8s.pod.uid" }] },
+                    { sources: [{ from: "connection" }] },
+                ],
+            },
+            // Control-plane spans carry no pod: name the node they came from.
+            resource: { attributes: [{ key: "k8s.node.name", value: "${env:K8S_NODE_NAME}", action: "insert" }] },
+            batch: {},
+        },
+        exporters: { [exporter]: { endpoint: input.backendOtlpEndpoint, tls: { insecure: true } } },
+        service: {
+            extensions: ["health_check"],
+            pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", k8s, "resource", "batch"], exporters: [exporter] } },
+        },
+    });
+}
+
+export function renderInClusterCollector(input: InClusterCollectorInput): InClusterCollector {
+    const meta = (name: string, namespaced = true) => ({ name, ...(namespaced ? { namespace: AGENT_NAMESPACE } : {}), labels });
+    const probe = { httpGet: { path: "/", port: COLLECTOR_HEALTH_PORT }, periodSeconds: 5 };
+    const config = renderAgentCollectorConfig(input);
+    return {
+        config,
+        objects: {
+            namespace: { apiVersion: "v1", kind: "Namespace", metadata: meta(AGENT_NAMESPACE, false) },
+            serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(AGENT_NAME) },
+            // What the k8s_attributes processor reads to name pods, their namespace, node and deployment.
+            clusterRole: {
+                apiVersion: "rbac.authorization.k8s.io/v1",
+                kind: "ClusterRole",
+                metadata: meta(AGENT_NAME, false),
+                rules: [
+                    { apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] },
+                    { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+                ],
+            },
+            clusterRoleBinding: {
+                apiVersion: "rbac.authorization.k8s.io/v1",
+                kind: "ClusterRoleBinding",
+                metadata: meta(AGENT_NAME, false),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: AGENT_NAME },
+                subjects: [{ kind: "ServiceAccount", name: AGENT_NAME, namespace: AGENT_NAMESPACE }],
+            },
+            configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(AGENT_NAME), data: { "config.yaml": config } },
+            daemonSet: {
+                apiVersion: "apps/v1",
+                kind: "DaemonSet",
+                metadata: meta(AGENT_NAME),
+                spec: {
+                    selector: { matchLabels: labels },
+                    updateStrategy: { type: "RollingUpdate" },
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            serviceAccountName: AGENT_NAME,
+                            // Host network: the control plane on each node reaches it on 127.0.0.1, pods on the node's IP.
+                            hostNetwork: true,
+                            // Node resolver (Docker's DNS): the backend Collector is a container name, not a Service.
+                            dnsPolicy: "Default",
+                            // Every node, control plane included.
+                            tolerations: [{ operator: "Exists" }],
+                            priorityClassName: "system-node-critical",
+                            containers: [{
+                                name: "collector",
+                                image: input.image,
+                                args: ["--config=/conf/config.yaml"],
+                                env: [{ name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+                                ports: [
+                                    { name: "otlp-grpc", containerPort: OTLP_GRPC_PORT, hostPort: OTLP_GRPC_PORT, protocol: "TCP" },
+                                    { name: "otlp-http", containerPort: OTLP_HTTP_PORT, hostPort: OTLP_HTTP_PORT, protocol: "TCP" },
+                                ],
+                                resources: {
+                                    requests: { cpu: "50m", memory: "64Mi" },
+                                    limits: { cpu: "500m", memory: `${AGENT_MEMORY_LIMIT_MIB}Mi` },
+                                },
+                                readinessProbe: probe,
+                                livenessProbe: { ...probe, initialDelaySeconds: 10 },
+                                volumeMounts: [{ name: "config", mountPath: "/conf", readOnly: true }],
+                            }],
+                            volumes: [{ name: "config", configMap: { name: AGENT_NAME } }],
+                        },
+                    },
+                },
+            },
+        },
+    };
+}
+
+/** How a pod reaches the agent on its own node: HOST_IP from the downward API, then $(HOST_IP) in the endpoint. */
+export const IN_CLUSTER_OTLP_ENDPOINT = {
+    hostIpEnv: HOST_IP_ENV,
+    grpc: `$(${HOST_IP_ENV}):${OTLP_GRPC_PORT}`,
+    http: `http://$(${HOST_IP_ENV}):${OTLP_HTTP_PORT}`,
+} as const;
+
+export function manifestOf(objects: InClusterObjects): string {
+    return Object.values(objects).map((o) => toYaml(o)).join("---\n");
+}

@@ -1,0 +1,54 @@
+// The consumer example under mocks, its StackReference answered with outputs shaped by the contract.
+import { FAKE_KUBECONFIG, runProgram, Registration } from "./pulumi-harness";
+import { IN_CLUSTER_OTLP_ENDPOINT } from "../config-files/in-cluster-collector";
+
+describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
+    let regs: Registration[];
+    let outputs: Record<string, any>;
+    beforeAll(async () => {
+        const run = await runProgram({ "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" }, {
+            preview,
+            stack: "dev",
+            project: "kubetracing-consumer",
+            program: "../examples/consumer/index",
+            stackReference: {
+                outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT, jaegerUrl: "http://127.0.0.1:32768" },
+                secretOutputNames: ["kubeconfig"],
+            },
+        });
+        regs = run.registrations;
+        outputs = run.outputs;
+    });
+
+    it("reads the kubetracing stack through a StackReference", () => {
+        const ref = regs.find((r) => r.type === "pulumi:pulumi:StackReference")!;
+        expect(ref.inputs.id).toBe("organization/kubetracing/dev");
+    });
+
+    it("deploys through a provider built from the referenced kubeconfig, which stays secret", () => {
+        const provider = regs.find((r) => r.type === "pulumi:providers:kubernetes")!;
+        const deployment = regs.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+        expect(deployment.provider).toContain("::traced-cluster::");
+        if (preview) return;
+        // A secret travels as {<sig key>: <secret sig>, value}; the SDK's own constants name them.
+        const rpc = require("@pulumi/pulumi/runtime/rpc");
+        expect(provider.inputs.kubeconfig).toEqual({ [rpc.specialSigKey]: rpc.specialSecretSig, value: FAKE_KUBECONFIG });
+    });
+
+    it("points the workload at the node-local agent through the downward API", () => {
+        const deployment = regs.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+        const container = deployment.inputs.spec.template.spec.containers[0];
+        expect(container.image).toMatch(/telemetrygen:v\d+\.\d+\.\d+$/);
+        if (preview) return;
+        expect(container.env).toEqual([
+            { name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+            { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "http://$(HOST_IP):4318" },
+        ]);
+        expect(container.args).toEqual(expect.arrayContaining(["--otlp-endpoint", "$(HOST_IP):4317"]));
+    });
+
+    it("re-exports the Jaeger URL", async () => {
+        if (preview) return expect(outputs.jaegerUrl).toBeDefined();
+        expect(await new Promise((resolve) => outputs.jaegerUrl.apply(resolve))).toBe("http://127.0.0.1:32768");
+    });
+});

@@ -1,0 +1,110 @@
+import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { supportedMinors } from "../config-files/versions";
+import { file, hasRole, renderOf, yamlOf } from "./helpers";
+
+const agentOn = { inClusterCollector: true };
+
+describe("in-cluster collector (node agent)", () => {
+    const rendered = renderOf(agentOn);
+    const objects = rendered.inClusterCollector!.objects;
+    const ds = objects.daemonSet as any;
+    const pod = ds.spec.template.spec;
+    const container = pod.containers[0];
+
+    it.each([
+        ["Namespace", Namespace, objects.namespace],
+        ["ServiceAccount", ServiceAccount, objects.serviceAccount],
+        ["ClusterRole", ClusterRole, objects.clusterRole],
+        ["ClusterRoleBinding", ClusterRoleBinding, objects.clusterRoleBinding],
+        ["ConfigMap", ConfigMap, objects.configMap],
+        ["DaemonSet", DaemonSet, objects.daemonSet],
+    ] as const)("%s validates against the Kubernetes OpenAPI schema", (_kind, Model, object) => {
+        expect(() => new (Model as any)(object).validate()).not.toThrow();
+        expect((object as any).kind).toBe(_kind);
+    });
+
+    it("the schema check can fail (a DaemonSet without a selector is rejected)", () => {
+        const broken = JSON.parse(JSON.stringify(objects.daemonSet));
+        delete broken.spec.selector;
+        expect(() => new DaemonSet(broken).validate()).toThrow(/selector/);
+    });
+
+    it("listens for OTLP gRPC and HTTP on every node, control plane included", () => {
+        expect(pod.hostNetwork).toBe(true);
+        expect(pod.tolerations).toEqual([{ operator: "Exists" }]);
+        expect(container.ports).toEqual([
+            { name: "otlp-grpc", containerPort: 4317, hostPort: 4317, protocol: "TCP" },
+            { name: "otlp-http", containerPort: 4318, hostPort: 4318, protocol: "TCP" },
+        ]);
+        expect(ds.spec.selector.matchLabels).toEqual(ds.spec.template.metadata.labels);
+    });
+
+    it("has requests, limits, probes and a memory limiter below the container limit", () => {
+        expect(container.resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
+        expect(container.readinessProbe.httpGet.port).toBe(13133);
+        const config = parseYaml(file(rendered, "in-cluster-collector-config"));
+        expect(config.processors.memory_limiter.limit_mib).toBeLessThan(256);
+    });
+
+    it("adds Kubernetes metadata with the RBAC that needs, and forwards to the backend in the Docker network", () => {
+        const config = parseYaml(file(rendered, "in-cluster-collector-config"));
+        expect(config.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["memory_limiter", "k8s_attributes", "resource", "batch"], exporters: ["otlp_grpc/backend"] });
+        expect(config.exporters["otlp_grpc/backend"]).toEqual({ endpoint: "kubetracing-test-collector:4317", tls: { insecure: true } });
+        expect(config.processors.k8s_attributes.filter).toEqual({ node_from_env_var: "K8S_NODE_NAME" });
+        expect(container.env).toContainEqual({ name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } });
+        const rules = (objects.clusterRole as any).rules;
+        expect(rules).toContainEqual({ apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] });
+        expect(rules).toContainEqual({ apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] });
+        expect((objects.clusterRoleBinding as any).subjects).toEqual([{ kind: "ServiceAccount", name: "kubetracing-node-agent", namespace: "kubetracing" }]);
+        expect(pod.serviceAccountName).toBe("kubetracing-node-agent");
+        // The ConfigMap carries exactly the rendered config.
+        expect((objects.configMap as any).data["config.yaml"]).toBe(file(rendered, "in-cluster-collector-config"));
+    });
+
+    it("is listed by npm run render as one manifest", () => {
+        const docs = parseAllDocuments(file(rendered, "in-cluster-collector-manifest")).map((d) => d.toJS());
+        expect(docs.map((d) => d.kind)).toEqual(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "DaemonSet"]);
+        expect(hasRole(renderOf(), "in-cluster-collector-manifest")).toBe(false);
+    });
+});
+
+describe("where the control plane sends spans", () => {
+    const endpointsOf = (raw: Record<string, unknown>) => {
+        const r = renderOf(raw);
+        return {
+            apiserver: parseYaml(file(r, "apiserver-tracing-config")).endpoint,
+            kubelet: parseYaml(file(r, "kubelet-config")).tracing.endpoint,
+            etcd: file(r, "etcd-args").split("\n").find((l) => l.includes("distributed-tracing-address="))!.split("=")[1],
+            containerd: /^OTEL_EXPORTER_OTLP_ENDPOINT=(.*)$/m.exec(file(r, "containerd-env"))![1],
+        };
+    };
+
+    it.each(["k3d", "kind"].flatMap((engine) => supportedMinors(engine as "k3d").map((v) => [engine, v])))("%s %s: backend by container name, node-agent on the node's loopback", (engine, version) => {
+        expect(endpointsOf({ engine, kubernetesVersion: version })).toEqual({
+            apiserver: "kubetracing-test-collector:4317",
+            kubelet: "kubetracing-test-collector:4317",
+            etcd: "kubetracing-test-collector:4317",
+            containerd: "http://kubetracing-test-collector:4318",
+        });
+        expect(endpointsOf({ engine, kubernetesVersion: version, ...agentOn, controlPlaneTraceTarget: "node-agent" })).toEqual({
+            apiserver: "127.0.0.1:4317",
+            kubelet: "127.0.0.1:4317",
+            etcd: "127.0.0.1:4317",
+            containerd: "http://127.0.0.1:4318",
+        });
+    });
+
+    it("says what node-agent routing loses", () => {
+        expect(renderOf({ ...agentOn, controlPlaneTraceTarget: "node-agent" }).notes.join()).toMatch(/sent before its DaemonSet is running are lost/);
+    });
+
+    it("the summary shows the choice", () => {
+        expect(yamlOf(renderOf({ ...agentOn, controlPlaneTraceTarget: "node-agent" }), "summary")).toMatchObject({ controlPlaneTraceTarget: "node-agent", inClusterCollector: true });
+    });
+});

@@ -1,0 +1,59 @@
+import { runProgram, Registration } from "./pulumi-harness";
+
+const named = (regs: Registration[], name: string) => {
+    const r = regs.find((x) => x.name === name);
+    if (!r) throw new Error(`no ${name}; have ${regs.map((x) => x.name).join(", ")}`);
+    return r;
+};
+
+describe.each([true, false])("in-cluster collector under mocks, preview=%s", (preview) => {
+    let regs: Registration[];
+    let outputs: Record<string, any>;
+    beforeAll(async () => {
+        const run = await runProgram({ engine: "kind", inClusterCollector: "true", controlPlaneTraceTarget: "node-agent" }, { preview, stack: "agent" });
+        regs = run.registrations;
+        outputs = run.outputs;
+    });
+
+    it("deploys namespace, RBAC, config and DaemonSet through a provider built from the cluster's kubeconfig", () => {
+        const kinds = regs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.type).sort();
+        expect(kinds).toEqual([
+            "kubernetes:apps/v1:DaemonSet",
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:Namespace",
+            "kubernetes:core/v1:ServiceAccount",
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+        ]);
+        const provider = named(regs, "kubetracing-agent-agent-provider");
+        expect(provider.type).toBe("pulumi:providers:kubernetes");
+        for (const r of regs.filter((x) => x.type.startsWith("kubernetes:"))) {
+            expect(r.provider).toMatch(/pulumi:providers:kubernetes::kubetracing-agent-agent-provider::/);
+            expect(r.parent).toMatch(/kubetracing:cluster:InClusterCollector::kubetracing-agent-agent$/);
+        }
+        expect(named(regs, "kubetracing-agent-agent-daemonset").dependencies.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it("does not replace every object when only the kubeconfig's text changes, but does when the cluster is replaced", () => {
+        const provider = named(regs, "kubetracing-agent-agent-provider");
+        expect(provider.ignoreChanges).toEqual(["kubeconfig"]);
+        if (!preview) expect(provider.replacementTrigger).toBe("kubetracing-agent-cluster-id");
+        expect(provider.dependencies.some((d) => d.endsWith("::kubetracing-agent-kubeconfig"))).toBe(true);
+    });
+
+    it("exports how pods reach the agent", async () => {
+        if (preview) return expect(outputs.inClusterOtlpEndpoint).toBeDefined();
+        const endpoint = await new Promise((resolve) => outputs.inClusterOtlpEndpoint.apply(resolve));
+        expect(endpoint).toEqual({ hostIpEnv: "HOST_IP", grpc: "$(HOST_IP):4317", http: "http://$(HOST_IP):4318" });
+    });
+
+    it("routes the control plane to the agent on the node's loopback", () => {
+        expect(named(regs, "kubetracing-agent-cluster").inputs.create).toContain("endpoint: 127.0.0.1:4317");
+    });
+});
+
+it("without inClusterCollector there is no Kubernetes provider and no inClusterOtlpEndpoint", async () => {
+    const run = await runProgram({}, { preview: false, stack: "noagent" });
+    expect(run.registrations.filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes")).toEqual([]);
+    expect(run.outputs.inClusterOtlpEndpoint).toBeUndefined();
+});

@@ -1,0 +1,39 @@
+import * as fs from "fs";
+import * as path from "path";
+import { STACK_OUTPUTS } from "../config-files/outputs-contract";
+import { PROJECT_DIR } from "./helpers";
+import { runProgram } from "./pulumi-harness";
+
+const value = (o: any): Promise<any> => (o && typeof o.apply === "function" ? new Promise((resolve) => o.apply(resolve)) : Promise.resolve(o));
+const typeOf = (v: unknown) => (Array.isArray(v) ? (v.every((x) => typeof x === "string") ? "string[]" : "array") : v === null ? "null" : typeof v);
+
+describe("stack outputs contract", () => {
+    let outputs: Record<string, any>;
+    beforeAll(async () => {
+        outputs = (await runProgram({ inClusterCollector: "true" }, { preview: false, stack: "contract" })).outputs;
+    });
+
+    it("exports exactly the outputs the contract names", () => {
+        expect(Object.keys(outputs).sort()).toEqual(Object.keys(STACK_OUTPUTS).sort());
+    });
+
+    it.each(Object.entries(STACK_OUTPUTS))("%s has the contracted type and secrecy", async (name, spec) => {
+        const output = outputs[name];
+        expect(typeOf(await value(output))).toBe(spec.type);
+        const secret = output && typeof output.apply === "function" ? await output.isSecret : false;
+        expect(secret).toBe(spec.secret);
+    });
+
+    it("outputs that need a setting are absent without it", async () => {
+        const plain = (await runProgram({}, { preview: false, stack: "contract-plain" })).outputs;
+        for (const [name, spec] of Object.entries(STACK_OUTPUTS)) {
+            if ("onlyWhen" in spec) expect(plain[name]).toBeUndefined();
+            else expect(plain[name]).toBeDefined();
+        }
+    });
+
+    it("every output is documented in the README", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        for (const name of Object.keys(STACK_OUTPUTS)) expect(readme).toContain(`\`${name}\``);
+    });
+});
