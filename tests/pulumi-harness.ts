@@ -60,37 +60,33 @@ export async function runProgram(config: Record<string, string>, opts: RunOption
             call: (args) => args.inputs,
         }, opts.project ?? "kubetracing", opts.stack ?? "dev", opts.preview);
         const monitor = settings.getMonitor();
-        const original = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req: any, callback: any) => {
+        const record = (req: any, inputs: Record<string, any>, extra: Partial<Registration> = {}) =>
             registrations.push({
                 type: req.getType(),
                 name: req.getName(),
                 parent: req.getParent(),
                 dependencies: req.getDependenciesList(),
-                inputs: rpc.deserializeProperties(req.getObject()),
-                deleteBeforeReplace: req.getDeletebeforereplace(),
+                inputs,
                 additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                provider: req.getProvider(),
+                deleteBeforeReplace: false,
+                ignoreChanges: [],
+                replacementTrigger: undefined,
+                ...extra,
+            });
+        const originalRegister = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, callback: any) => {
+            record(req, rpc.deserializeProperties(req.getObject()), {
+                deleteBeforeReplace: req.getDeletebeforereplace(),
                 ignoreChanges: req.getIgnorechangesList(),
                 replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
-                provider: req.getProvider(),
             });
-            return original(req, callback);
+            return originalRegister(req, callback);
         };
         // Read resources (a StackReference) go through readResource.
         const originalRead = monitor.readResource.bind(monitor);
         monitor.readResource = (req: any, callback: any) => {
-            registrations.push({
-                type: req.getType(),
-                name: req.getName(),
-                parent: req.getParent(),
-                dependencies: req.getDependenciesList(),
-                inputs: { ...rpc.deserializeProperties(req.getProperties()), id: req.getId() },
-                deleteBeforeReplace: false,
-                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                ignoreChanges: [],
-                replacementTrigger: undefined,
-                provider: req.getProvider(),
-            });
+            record(req, { ...rpc.deserializeProperties(req.getProperties()), id: req.getId() });
             return originalRead(req, callback);
         };
         run = { registrations, outputs: require(opts.program ?? "../index"), pulumi };
