@@ -64,5 +64,7 @@ export const engine = settings.engine;
 export const kubernetesVersion = settings.release.kubernetes;
 export const nodeImage = settings.release.image;
 export const tracedComponents = settings.tracedComponents;
+export const samplingRatePerMillion = Object.fromEntries(settings.tracedComponents.map((c) => [c, settings.samplingRatePerMillion[c]]));
+export const bundledVersions = rendered.bundledVersions;
 /** Present only with inClusterCollector: how a pod reaches the agent on its node. */
 export const inClusterOtlpEndpoint = agent?.daemonSet.metadata.name.apply(() => IN_CLUSTER_OTLP_ENDPOINT);

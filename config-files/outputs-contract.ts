@@ -22,6 +22,8 @@ export const STACK_OUTPUTS = {
     kubernetesVersion: { type: "string", secret: false, description: "Exact Kubernetes version of the node image" },
     nodeImage: { type: "string", secret: false, description: "Pinned node image" },
     tracedComponents: { type: "string[]", secret: false, description: "Components sending spans" },
+    samplingRatePerMillion: { type: "object", secret: false, description: "Effective rate per million of each traced component (what `npm run verify` explains a 0 with)" },
+    bundledVersions: { type: "object", secret: false, description: "{etcd, containerd}: versions inside the node image, for diagnosing missing spans" },
     inClusterOtlpEndpoint: {
         type: "object",
         secret: false,

@@ -42,6 +42,8 @@ export interface RenderedStack {
     clusterConfigFile: string;
     jaegerImage: string;
     collectorImage: string;
+    /** etcd and containerd as they will run (kindEtcdImage applied). */
+    bundledVersions: { etcd: string; containerd: string };
     /** The node-local agent's Kubernetes objects, when inClusterCollector is on. */
     inClusterCollector?: InClusterCollector;
     notes: string[];
@@ -109,7 +111,8 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         notes: plan.notes,
     };
     add("summary", "summary.yaml", toYaml(summary));
-    return { artifacts, clusterConfigFile, jaegerImage, collectorImage, inClusterCollector, notes: plan.notes };
+    const bundledVersions = { etcd: plan.facts.etcd.version, containerd: plan.facts.containerd.version };
+    return { artifacts, clusterConfigFile, jaegerImage, collectorImage, bundledVersions, inClusterCollector, notes: plan.notes };
 }
 
 export function artifactByRole(rendered: RenderedStack, role: ArtifactRole): Artifact | undefined {
