@@ -5,6 +5,8 @@ module.exports = {
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
     testTimeout: 60000,
+    // The tests mostly wait on real processes and exporters, so two files at once even on 2 cores.
+    maxWorkers: 2,
     // @elastic/mockotlpserver keeps a handle open after close(); every process the tests start is stopped in afterEach.
     forceExit: true,
 };

@@ -83,23 +83,25 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
             mustRun: true,
         }, { parent: this, dependsOn: [jaeger] });
 
-        const hostPort = (container: docker.Container, internal: number) =>
+        const hostPort = (container: docker.Container, containerName: string, internal: number) =>
             container.ports.apply((ports) => {
                 const external = ports?.find((p) => p.internal === internal)?.external;
                 // In a preview Docker has not chosen the port yet; after create it must have.
-                if (!external && !pulumi.runtime.isDryRun()) throw new Error(`container ${container.urn}: port ${internal} is not published`);
+                if (!external && !pulumi.runtime.isDryRun()) throw new Error(`container ${containerName}: port ${internal} is not published`);
                 return external;
             });
+        const jaegerPort = (internal: number) => hostPort(jaeger, args.names.jaegerContainer, internal);
+        const collectorPort = (internal: number) => hostPort(collector, args.names.collectorContainer, internal);
 
-        this.jaegerUiUrl = pulumi.interpolate`http://${hostForUrls}:${hostPort(jaeger, JAEGER_UI_PORT)}`;
-        this.otlpGrpcEndpoint = pulumi.interpolate`${hostForUrls}:${hostPort(collector, OTLP_GRPC_PORT)}`;
-        this.otlpHttpEndpoint = pulumi.interpolate`http://${hostForUrls}:${hostPort(collector, OTLP_HTTP_PORT)}`;
+        this.jaegerUiUrl = pulumi.interpolate`http://${hostForUrls}:${jaegerPort(JAEGER_UI_PORT)}`;
+        this.otlpGrpcEndpoint = pulumi.interpolate`${hostForUrls}:${collectorPort(OTLP_GRPC_PORT)}`;
+        this.otlpHttpEndpoint = pulumi.interpolate`http://${hostForUrls}:${collectorPort(OTLP_HTTP_PORT)}`;
         this.collectorNetworkGrpcEndpoint = pulumi.output(`${args.names.collectorContainer}:${OTLP_GRPC_PORT}`);
         this.collectorNetworkHttpEndpoint = pulumi.output(`http://${args.names.collectorContainer}:${OTLP_HTTP_PORT}`);
 
         this.collectorReady = new command.local.Command(`${name}-collector-ready`, {
             create: waitForHttpOkScript(COLLECTOR_READY_TIMEOUT_SECONDS),
-            environment: { KUBETRACING_HEALTH_URL: pulumi.interpolate`http://${hostForUrls}:${hostPort(collector, COLLECTOR_HEALTH_PORT)}/` },
+            environment: { KUBETRACING_HEALTH_URL: pulumi.interpolate`http://${hostForUrls}:${collectorPort(COLLECTOR_HEALTH_PORT)}/` },
             // A new Collector container must be waited for again.
             triggers: [collector.id],
         }, { parent: this, dependsOn: [collector] });

@@ -96,8 +96,8 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
         case "kubelet":
             return `the kubelet samples only with a rate; check the kubelet config file is loaded and that it reaches ${collector}`;
         case "containerd": {
-            const v = outputs.bundledVersions?.containerd;
-            return `containerd ${v ?? ""} reads only OTEL_* env from 1.7.16 on and needs an http:// URL endpoint; check the node's containerd environment and that it reaches ${collector.replace(/:4317$/, ":4318")}`.replace("  ", " ");
+            const which = outputs.bundledVersions?.containerd ? `containerd ${outputs.bundledVersions.containerd}` : "containerd";
+            return `${which} reads only OTEL_* env from 1.7.16 on and needs an http:// URL endpoint; check the node's containerd environment and that it reaches ${collector.replace(/:4317$/, ":4318")}`;
         }
     }
 }
