@@ -7,7 +7,6 @@ import { parseSettings, readConfigDeclarations } from "./config-files/settings";
 import { stackNames } from "./config-files/names";
 import { artifactByRole, renderStack } from "./config-files/render-stack";
 import { engineScripts } from "./config-files/engine-scripts";
-import { minimumEngineCli } from "./config-files/versions";
 import { ObservabilityBackend } from "./components/observability-backend";
 import { K3dCluster } from "./components/k3d-cluster";
 import { KindCluster } from "./components/kind-cluster";
@@ -42,7 +41,7 @@ const cluster = new Cluster(names.cluster, {
         names,
         files: rendered.artifacts.filter((a) => a.neededByEngine),
         clusterConfigFile: rendered.clusterConfigFile,
-        minimumCliVersion: minimumEngineCli(settings.release),
+        minimumCliVersion: rendered.minimumEngineCli,
     }),
     summary: content("summary"),
     dependsOn: [backend.collectorReady, backend.network],
@@ -64,7 +63,7 @@ export const engine = settings.engine;
 export const kubernetesVersion = settings.release.kubernetes;
 export const nodeImage = settings.release.image;
 export const tracedComponents = settings.tracedComponents;
-export const samplingRatePerMillion = Object.fromEntries(settings.tracedComponents.map((c) => [c, settings.samplingRatePerMillion[c]]));
+export const samplingRatePerMillion = rendered.samplingRatePerMillion;
 export const bundledVersions = rendered.bundledVersions;
 /** Present only with inClusterCollector: how a pod reaches the agent on its node. */
 export const inClusterOtlpEndpoint = agent?.daemonSet.metadata.name.apply(() => IN_CLUSTER_OTLP_ENDPOINT);

@@ -44,6 +44,10 @@ export interface RenderedStack {
     collectorImage: string;
     /** etcd and containerd as they will run (kindEtcdImage applied). */
     bundledVersions: { etcd: string; containerd: string };
+    /** Effective rate per million of each traced component. */
+    samplingRatePerMillion: Record<string, number>;
+    /** Oldest engine CLI that can create this cluster. */
+    minimumEngineCli: string;
     /** The node-local agent's Kubernetes objects, when inClusterCollector is on. */
     inClusterCollector?: InClusterCollector;
     notes: string[];
@@ -92,17 +96,19 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         add("in-cluster-collector-manifest", "in-cluster-collector.yaml", manifestOf(inClusterCollector.objects));
     }
 
+    const bundledVersions = { etcd: plan.facts.etcd.version, containerd: plan.facts.containerd.version };
+    const samplingRatePerMillion = Object.fromEntries(settings.tracedComponents.map((c) => [c, settings.samplingRatePerMillion[c]]));
+    const cli = minimumEngineCli(settings.release);
     const summary = {
         engine: settings.engine,
         kubernetes: settings.release.kubernetes,
         nodeImage: settings.release.image,
         engineRelease: settings.release.engineRelease,
-        minimumEngineCli: `${settings.engine} ${minimumEngineCli(settings.release)}`,
-        etcd: plan.facts.etcd.version,
-        containerd: plan.facts.containerd.version,
+        minimumEngineCli: `${settings.engine} ${cli}`,
+        ...bundledVersions,
         workers: settings.workers,
         tracedComponents: settings.tracedComponents,
-        samplingRatePerMillion: Object.fromEntries(settings.tracedComponents.map((c) => [c, settings.samplingRatePerMillion[c]])),
+        samplingRatePerMillion,
         serviceNames: Object.fromEntries(settings.tracedComponents.map((c) => [c, SERVICE_NAMES[c]])),
         controlPlaneTraceTarget: settings.controlPlaneTraceTarget,
         inClusterCollector: settings.inClusterCollector,
@@ -111,8 +117,10 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         notes: plan.notes,
     };
     add("summary", "summary.yaml", toYaml(summary));
-    const bundledVersions = { etcd: plan.facts.etcd.version, containerd: plan.facts.containerd.version };
-    return { artifacts, clusterConfigFile, jaegerImage, collectorImage, bundledVersions, inClusterCollector, notes: plan.notes };
+    return {
+        artifacts, clusterConfigFile, jaegerImage, collectorImage, bundledVersions, samplingRatePerMillion,
+        minimumEngineCli: cli, inClusterCollector, notes: plan.notes,
+    };
 }
 
 export function artifactByRole(rendered: RenderedStack, role: ArtifactRole): Artifact | undefined {

@@ -6,7 +6,6 @@ import * as os from "os";
 import * as path from "path";
 import { engineScripts } from "../config-files/engine-scripts";
 import { stackNames } from "../config-files/names";
-import { minimumEngineCli } from "../config-files/versions";
 import { waitForHttpOkScript } from "../components/observability-backend";
 import { renderOf, settingsOf } from "./helpers";
 
@@ -61,7 +60,7 @@ function scriptsFor(raw: Record<string, unknown>) {
             names: stackNames("kubetracing", "scripts"),
             files: rendered.artifacts.filter((a) => a.neededByEngine),
             clusterConfigFile: rendered.clusterConfigFile,
-            minimumCliVersion: minimumEngineCli(settings.release),
+            minimumCliVersion: rendered.minimumEngineCli,
         }),
     };
 }
