@@ -12,6 +12,10 @@ packages=(etcd-server etcd-client containerd)
 
 cannot() { echo "fetch-binaries: $*" >&2; exit 3; }
 
+# One download at a time: test files running in parallel all ask for the binaries.
+mkdir -p "$cache"
+if command -v flock >/dev/null; then exec 9>"$cache/.lock" && flock 9; fi
+
 all_cached=true
 for suite in "${suites[@]}"; do [ -f "$cache/$suite/versions" ] || all_cached=false; done
 if $all_cached; then echo "$cache"; exit 0; fi
