@@ -38,7 +38,8 @@ export function describeWithBinaries(title: string, body: (suites: Suite[]) => v
             throw new Error(`CI must run the real-binaries tier, but: ${binaries.reason}`);
         });
     } else {
-        console.warn(`Skipping "${title}": ${binaries.reason}`);
+        // Straight to stderr: jest does not show console output of a file whose tests are all skipped.
+        process.stderr.write(`Skipping "${title}" (outside CI): ${binaries.reason}\n`);
         describe.skip(title, () => it("needs the binaries", () => undefined));
     }
 }
