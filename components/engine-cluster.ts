@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { createHash } from "crypto";
 import type { EngineScripts } from "../config-files/engine-scripts";
+import { normalizeKubeconfig } from "../config-files/kubeconfig";
 
 export interface EngineClusterArgs {
     /** Cluster name as the engine knows it. */
@@ -20,7 +21,7 @@ export class EngineCluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     /** New each time the cluster is created: what Kubernetes providers key their replacement on. */
     readonly clusterId: pulumi.Output<string>;
-    /** Secret: never shown in a diff or a log. */
+    /** Secret: never shown in a diff or a log. Normalized: names fixed per stack (config-files/kubeconfig.ts). */
     readonly kubeconfig: pulumi.Output<string>;
 
     protected constructor(type: string, name: string, args: EngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -50,7 +51,7 @@ export class EngineCluster extends pulumi.ComponentResource {
 
         this.clusterId = cluster.id;
         this.clusterName = cluster.id.apply(() => args.clusterName);
-        this.kubeconfig = pulumi.secret(kubeconfig.stdout);
+        this.kubeconfig = pulumi.secret(kubeconfig.stdout.apply((text) => normalizeKubeconfig(text, args.clusterName)));
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }
 }

@@ -8,11 +8,7 @@ const typed = <T>(object: KubernetesObject) => object as unknown as T;
 export interface InClusterCollectorArgs {
     /** The cluster's kubeconfig (secret). */
     kubeconfig: pulumi.Input<string>;
-    /**
-     * Changes only when the cluster itself is replaced. The provider ignores changes to the
-     * kubeconfig's text (which would otherwise replace every object), and is replaced, with
-     * everything it manages, when this changes.
-     */
+    /** Changes only when the cluster itself is replaced; the provider, and every object, is replaced with it. */
     clusterId: pulumi.Input<string>;
     /** Rendered by config-files/in-cluster-collector.ts. */
     objects: InClusterObjects;
@@ -27,9 +23,11 @@ export class InClusterCollector extends pulumi.ComponentResource {
 
     constructor(name: string, args: InClusterCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubetracing:cluster:InClusterCollector", name, {}, opts);
+        // The kubeconfig is normalized (config-files/kubeconfig.ts), so a re-read with other names or
+        // order is no change at all; a new cluster replaces the provider through the trigger (and
+        // through its new server address, which @pulumi/kubernetes itself treats as a new cluster).
         const provider = new k8s.Provider(`${name}-provider`, { kubeconfig: args.kubeconfig }, {
             parent: this,
-            ignoreChanges: ["kubeconfig"],
             replacementTrigger: args.clusterId,
         });
         const opts_ = (dependsOn: pulumi.Resource[] = []) => ({ parent: this, provider, dependsOn });

@@ -1,4 +1,5 @@
 import { FAKE_KUBECONFIG, runProgram, Registration } from "./pulumi-harness";
+import { normalizeKubeconfig } from "../config-files/kubeconfig";
 
 const byName = (regs: Registration[], name: string) => {
     const r = regs.find((x) => x.name === name);
@@ -70,7 +71,7 @@ describe.each([
             expect(await outputs.kubeconfig.isSecret).toBe(true);
             if (!preview) {
                 const value = await new Promise((resolve) => outputs.kubeconfig.apply(resolve));
-                expect(value).toBe(FAKE_KUBECONFIG);
+                expect(value).toBe(normalizeKubeconfig(FAKE_KUBECONFIG, "kubetracing-alice"));
             }
         });
 

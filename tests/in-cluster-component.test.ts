@@ -1,4 +1,5 @@
-import { runProgram, Registration } from "./pulumi-harness";
+import { FAKE_KUBECONFIG, runProgram, Registration } from "./pulumi-harness";
+import { normalizeKubeconfig } from "../config-files/kubeconfig";
 
 const named = (regs: Registration[], name: string) => {
     const r = regs.find((x) => x.name === name);
@@ -34,10 +35,14 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
         expect(named(regs, "kubetracing-agent-agent-daemonset").dependencies.length).toBeGreaterThanOrEqual(2);
     });
 
-    it("does not replace every object when only the kubeconfig's text changes, but does when the cluster is replaced", () => {
+    it("hands the provider the normalized kubeconfig and replaces it (and every object) with the cluster", () => {
         const provider = named(regs, "kubetracing-agent-agent-provider");
-        expect(provider.ignoreChanges).toEqual(["kubeconfig"]);
-        if (!preview) expect(provider.replacementTrigger).toBe("kubetracing-agent-cluster-id");
+        if (!preview) {
+            expect(provider.replacementTrigger).toBe("kubetracing-agent-cluster-id");
+            const rpc = require("@pulumi/pulumi/runtime/rpc");
+            expect(provider.inputs.kubeconfig).toEqual({ [rpc.specialSigKey]: rpc.specialSecretSig, value: normalizeKubeconfig(FAKE_KUBECONFIG, "kubetracing-agent") });
+        }
+        expect(provider.ignoreChanges).toEqual([]);
         expect(provider.dependencies.some((d) => d.endsWith("::kubetracing-agent-kubeconfig"))).toBe(true);
     });
 

@@ -19,7 +19,27 @@ export interface ProgramRun {
     pulumi: typeof import("@pulumi/pulumi");
 }
 
-export const FAKE_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n";
+/** What `k3d kubeconfig get` prints, in shape. */
+export const FAKE_KUBECONFIG = `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: Q0EtREFUQQ==
+    server: https://127.0.0.1:41234
+  name: k3d-fake
+contexts:
+- context:
+    cluster: k3d-fake
+    user: admin@k3d-fake
+  name: k3d-fake
+current-context: k3d-fake
+kind: Config
+preferences: {}
+users:
+- name: admin@k3d-fake
+  user:
+    client-certificate-data: Q0VSVA==
+    client-key-data: S0VZ
+`;
 
 export interface RunOptions {
     preview: boolean;
