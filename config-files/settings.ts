@@ -102,6 +102,8 @@ function coerce(key: string, decl: ConfigDeclaration, value: unknown, problems: 
     };
     switch (decl.type) {
         case "string":
+            // Pulumi hands an unquoted YAML number or boolean to the program as its text; so do we.
+            if (typeof value === "number" || typeof value === "boolean") return String(value);
             return typeof value === "string" ? value : fail("expected a string");
         case "integer": {
             const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
@@ -173,9 +175,11 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
     if ((ENGINES as readonly string[]).includes(engine)) {
         release = findRelease(engine as Engine, requestedVersion);
         if (!release) {
+            // YAML reads an unquoted 1.30 as the number 1.3.
+            const hint = /^1\.\d$/.test(requestedVersion) ? ` (write it quoted, e.g. "${requestedVersion}0": unquoted YAML drops the trailing zero)` : "";
             problems.push(
                 `kubetracing:kubernetesVersion = ${quote(value.kubernetesVersion)}: not in the pinned ${engine} table; ` +
-                    supportedVersionsText(engine as Engine),
+                    supportedVersionsText(engine as Engine) + hint,
             );
         }
     }

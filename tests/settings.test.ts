@@ -44,6 +44,10 @@ describe("stack settings", () => {
         expect(s.inClusterCollector).toBe(true);
     });
 
+    it("takes an unquoted YAML number for a string setting as its text, as Pulumi does", () => {
+        expect(settingsOf({ kubernetesVersion: 1.33 }).release.kubernetesMinor).toBe("1.33");
+    });
+
     it("resolves a minor to its newest pinned patch and accepts an exact pinned patch", () => {
         expect(settingsOf({ engine: "k3d", kubernetesVersion: "1.33" }).release.engineRelease).toBe("v1.33.7+k3s3");
         expect(settingsOf({ engine: "kind", kubernetesVersion: "1.29.2" }).release.engineRelease).toBe("v0.22.0");
@@ -56,6 +60,7 @@ describe("stack settings", () => {
         [{ kubernetesVersion: "1.24" }, /kubetracing:kubernetesVersion = "1.24": not in the pinned k3d table; accepted minors 1\.29, .*1\.37/],
         [{ engine: "kind", kubernetesVersion: "1.29.99" }, /kubernetesVersion = "1.29.99": not in the pinned kind table/],
         [{ kubernetesVersion: "latest" }, /kubernetesVersion = "latest"/],
+        [{ kubernetesVersion: 1.3 }, /kubernetesVersion = "1.3": not in the pinned k3d table; .* \(write it quoted, e\.g\. "1\.30"/],
         [{ workers: -1 }, /kubetracing:workers = -1: accepted 0 to 10/],
         [{ workers: "two" }, /kubetracing:workers = "two": expected a whole number/],
         [{ workers: 1.5 }, /kubetracing:workers = 1.5: expected a whole number/],
