@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
-import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../config-files/endpoints";
+import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../config-files/endpoints";
 import type { StackNames } from "../config-files/names";
 import type { HostPorts } from "../config-files/settings";
 
@@ -96,8 +96,8 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
         this.jaegerUiUrl = pulumi.interpolate`http://${hostForUrls}:${jaegerPort(JAEGER_UI_PORT)}`;
         this.otlpGrpcEndpoint = pulumi.interpolate`${hostForUrls}:${collectorPort(OTLP_GRPC_PORT)}`;
         this.otlpHttpEndpoint = pulumi.interpolate`http://${hostForUrls}:${collectorPort(OTLP_HTTP_PORT)}`;
-        this.collectorNetworkGrpcEndpoint = pulumi.output(`${args.names.collectorContainer}:${OTLP_GRPC_PORT}`);
-        this.collectorNetworkHttpEndpoint = pulumi.output(`http://${args.names.collectorContainer}:${OTLP_HTTP_PORT}`);
+        this.collectorNetworkGrpcEndpoint = pulumi.output(otlpGrpcAddress(args.names.collectorContainer));
+        this.collectorNetworkHttpEndpoint = pulumi.output(otlpHttpUrl(args.names.collectorContainer));
 
         this.collectorReady = new command.local.Command(`${name}-collector-ready`, {
             create: waitForHttpOkScript(COLLECTOR_READY_TIMEOUT_SECONDS),

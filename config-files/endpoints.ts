@@ -24,13 +24,23 @@ export function traceTargetHost(target: ControlPlaneTraceTarget, collectorContai
     return target === "backend" ? collectorContainer : "127.0.0.1";
 }
 
+/** OTLP/gRPC as host:port (no scheme: gRPC clients here reject one). */
+export function otlpGrpcAddress(host: string): string {
+    return `${host}:${OTLP_GRPC_PORT}`;
+}
+
+/** OTLP/HTTP as a URL with its scheme. */
+export function otlpHttpUrl(host: string): string {
+    return `http://${host}:${OTLP_HTTP_PORT}`;
+}
+
 /**
  * apiserver, kubelet and etcd speak OTLP/gRPC and want a bare host:port (a scheme is rejected or
  * makes etcd fail with "invalid target address"). containerd defaults to OTLP/HTTP and needs a URL
  * with a scheme: a bare host:port makes containerd 1.7 fall back to localhost:4317.
  */
 export function componentEndpoint(component: TracedComponent, host: string): string {
-    return component === "containerd" ? `http://${host}:${OTLP_HTTP_PORT}` : `${host}:${OTLP_GRPC_PORT}`;
+    return component === "containerd" ? otlpHttpUrl(host) : otlpGrpcAddress(host);
 }
 
 /** containerd's sampler takes a ratio, the others a rate per million. */

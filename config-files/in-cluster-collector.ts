@@ -1,8 +1,8 @@
 // The optional node-local agent: an OpenTelemetry Collector (contrib) DaemonSet that gives every node
 // an OTLP endpoint on the node's addresses, adds Kubernetes metadata and forwards to the backend.
 // Plain Kubernetes objects, so they can be validated offline and handed to typed Pulumi resources.
-import { memoryLimiter, otlpReceiver } from "./collector-config";
-import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./endpoints";
+import { healthCheckExtension, memoryLimiter, otlpGrpcExporter, otlpReceiver } from "./collector-config";
+import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "./endpoints";
 import type { CollectorFacts } from "./versions";
 import { toYaml } from "./yaml-text";
 
@@ -44,10 +44,10 @@ export interface InClusterObjects {
 }
 
 export function renderAgentCollectorConfig(input: InClusterCollectorInput): string {
-    const exporter = `${input.facts.otlpGrpcExporter}/backend`;
+    const exporter = otlpGrpcExporter(input.facts, "backend", input.backendOtlpEndpoint);
     const k8s = input.facts.k8sAttributesProcessor;
     return toYaml({
-        extensions: { health_check: { endpoint: `0.0.0.0:${COLLECTOR_HEALTH_PORT}` } },
+        extensions: healthCheckExtension(),
         receivers: otlpReceiver(),
         processors: {
             memory_limiter: memoryLimiter(Math.floor(AGENT_MEMORY_LIMIT_MIB * 0.8)),
@@ -66,10 +66,10 @@ export function renderAgentCollectorConfig(input: InClusterCollectorInput): stri
             resource: { attributes: [{ key: "k8s.node.name", value: "${env:K8S_NODE_NAME}", action: "insert" }] },
             batch: {},
         },
-        exporters: { [exporter]: { endpoint: input.backendOtlpEndpoint, tls: { insecure: true } } },
+        exporters: { [exporter.id]: exporter.config },
         service: {
             extensions: ["health_check"],
-            pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", k8s, "resource", "batch"], exporters: [exporter] } },
+            pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", k8s, "resource", "batch"], exporters: [exporter.id] } },
         },
     });
 }
@@ -148,8 +148,8 @@ export function renderInClusterCollector(input: InClusterCollectorInput): InClus
 /** How a pod reaches the agent on its own node: HOST_IP from the downward API, then $(HOST_IP) in the endpoint. */
 export const IN_CLUSTER_OTLP_ENDPOINT = {
     hostIpEnv: HOST_IP_ENV,
-    grpc: `$(${HOST_IP_ENV}):${OTLP_GRPC_PORT}`,
-    http: `http://$(${HOST_IP_ENV}):${OTLP_HTTP_PORT}`,
+    grpc: otlpGrpcAddress(`$(${HOST_IP_ENV})`),
+    http: otlpHttpUrl(`$(${HOST_IP_ENV})`),
 } as const;
 
 export function manifestOf(objects: InClusterObjects): string {

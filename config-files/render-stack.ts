@@ -3,7 +3,7 @@
 import { planClusterTracing } from "./cluster-tracing";
 import { renderBackendCollectorConfig } from "./collector-config";
 import { envFile, k3sContainerdTemplate, systemdEnvironmentDropIn } from "./containerd";
-import { OTLP_GRPC_PORT, SERVICE_NAMES } from "./endpoints";
+import { otlpGrpcAddress, SERVICE_NAMES } from "./endpoints";
 import { renderJaegerConfig } from "./jaeger-config";
 import { renderK3dConfig } from "./k3d-config";
 import { KIND_MOUNTED_FILES, renderKindConfig } from "./kind-config";
@@ -63,7 +63,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
 
     add("collector-config", "collector-config.yaml", renderBackendCollectorConfig({
         facts: collectorFacts(collectorImage),
-        jaegerOtlpEndpoint: `${names.jaegerContainer}:${OTLP_GRPC_PORT}`,
+        jaegerOtlpEndpoint: otlpGrpcAddress(names.jaegerContainer),
         memoryLimitMiB: settings.collectorMemoryLimitMiB,
     }));
     add("jaeger-config", "jaeger-config.yaml", renderJaegerConfig(settings.jaegerMaxTraces));
@@ -90,7 +90,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         inClusterCollector = renderInClusterCollector({
             image: PINNED_IMAGES.collectorContrib,
             facts: collectorFacts(PINNED_IMAGES.collectorContrib),
-            backendOtlpEndpoint: `${names.collectorContainer}:${OTLP_GRPC_PORT}`,
+            backendOtlpEndpoint: otlpGrpcAddress(names.collectorContainer),
         });
         add("in-cluster-collector-config", "in-cluster-collector-config.yaml", inClusterCollector.config);
         add("in-cluster-collector-manifest", "in-cluster-collector.yaml", manifestOf(inClusterCollector.objects));

@@ -1,4 +1,4 @@
-import { FAKE_KUBECONFIG, runProgram, Registration } from "./pulumi-harness";
+import { FAKE_KUBECONFIG, runProgram, Registration, valueOf } from "./pulumi-harness";
 import { normalizeKubeconfig } from "../config-files/kubeconfig";
 
 const byName = (regs: Registration[], name: string) => {
@@ -70,23 +70,21 @@ describe.each([
             expect(kc.inputs.logging).toBe("none");
             expect(await outputs.kubeconfig.isSecret).toBe(true);
             if (!preview) {
-                const value = await new Promise((resolve) => outputs.kubeconfig.apply(resolve));
-                expect(value).toBe(normalizeKubeconfig(FAKE_KUBECONFIG, "kubetracing-alice"));
+                expect(await valueOf(outputs.kubeconfig)).toBe(normalizeKubeconfig(FAKE_KUBECONFIG, "kubetracing-alice"));
             }
         });
 
         it("exports the documented outputs", async () => {
-            const value = (o: any) => new Promise((resolve) => o.apply(resolve));
             expect(outputs.engine).toBe(engine);
             expect(outputs.kubernetesVersion).toMatch(/^1\.33\.\d+$/);
             expect(outputs.tracedComponents).toEqual(["etcd", "apiserver", "kubelet", "containerd"]);
-            expect(await value(outputs.collectorNetworkGrpcEndpoint)).toBe("kubetracing-alice-collector:4317");
-            expect(await value(outputs.collectorNetworkHttpEndpoint)).toBe("http://kubetracing-alice-collector:4318");
+            expect(await valueOf(outputs.collectorNetworkGrpcEndpoint)).toBe("kubetracing-alice-collector:4317");
+            expect(await valueOf(outputs.collectorNetworkHttpEndpoint)).toBe("http://kubetracing-alice-collector:4318");
             if (!preview) {
-                expect(await value(outputs.jaegerUrl)).toBe("http://127.0.0.1:32768");
-                expect(await value(outputs.otlpGrpcEndpoint)).toBe("127.0.0.1:32768");
-                expect(await value(outputs.otlpHttpEndpoint)).toBe("http://127.0.0.1:32769");
-                expect(await value(outputs.clusterName)).toBe("kubetracing-alice");
+                expect(await valueOf(outputs.jaegerUrl)).toBe("http://127.0.0.1:32768");
+                expect(await valueOf(outputs.otlpGrpcEndpoint)).toBe("127.0.0.1:32768");
+                expect(await valueOf(outputs.otlpHttpEndpoint)).toBe("http://127.0.0.1:32769");
+                expect(await valueOf(outputs.clusterName)).toBe("kubetracing-alice");
             }
         });
     });

@@ -1,5 +1,5 @@
 // The consumer example under mocks, its StackReference answered with outputs shaped by the contract.
-import { FAKE_KUBECONFIG, runProgram, Registration } from "./pulumi-harness";
+import { FAKE_KUBECONFIG, runProgram, Registration, valueOf } from "./pulumi-harness";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "../config-files/in-cluster-collector";
 
 describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
@@ -49,6 +49,6 @@ describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
 
     it("re-exports the Jaeger URL", async () => {
         if (preview) return expect(outputs.jaegerUrl).toBeDefined();
-        expect(await new Promise((resolve) => outputs.jaegerUrl.apply(resolve))).toBe("http://127.0.0.1:32768");
+        expect(await valueOf(outputs.jaegerUrl)).toBe("http://127.0.0.1:32768");
     });
 });

@@ -1,4 +1,4 @@
-import { FAKE_KUBECONFIG, runProgram, Registration } from "./pulumi-harness";
+import { FAKE_KUBECONFIG, runProgram, Registration, valueOf } from "./pulumi-harness";
 import { normalizeKubeconfig } from "../config-files/kubeconfig";
 
 const named = (regs: Registration[], name: string) => {
@@ -48,7 +48,7 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
 
     it("exports how pods reach the agent", async () => {
         if (preview) return expect(outputs.inClusterOtlpEndpoint).toBeDefined();
-        const endpoint = await new Promise((resolve) => outputs.inClusterOtlpEndpoint.apply(resolve));
+        const endpoint = await valueOf(outputs.inClusterOtlpEndpoint);
         expect(endpoint).toEqual({ hostIpEnv: "HOST_IP", grpc: "$(HOST_IP):4317", http: "http://$(HOST_IP):4318" });
     });
 

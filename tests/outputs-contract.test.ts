@@ -2,9 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { STACK_OUTPUTS } from "../config-files/outputs-contract";
 import { PROJECT_DIR } from "./helpers";
-import { runProgram } from "./pulumi-harness";
-
-const value = (o: any): Promise<any> => (o && typeof o.apply === "function" ? new Promise((resolve) => o.apply(resolve)) : Promise.resolve(o));
+import { runProgram, valueOf } from "./pulumi-harness";
 const typeOf = (v: unknown) => (Array.isArray(v) ? (v.every((x) => typeof x === "string") ? "string[]" : "array") : v === null ? "null" : typeof v);
 
 describe("stack outputs contract", () => {
@@ -19,7 +17,7 @@ describe("stack outputs contract", () => {
 
     it.each(Object.entries(STACK_OUTPUTS))("%s has the contracted type and secrecy", async (name, spec) => {
         const output = outputs[name];
-        expect(typeOf(await value(output))).toBe(spec.type);
+        expect(typeOf(await valueOf(output))).toBe(spec.type);
         const secret = output && typeof output.apply === "function" ? await output.isSecret : false;
         expect(secret).toBe(spec.secret);
     });

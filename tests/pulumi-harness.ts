@@ -41,6 +41,11 @@ users:
     client-key-data: S0VZ
 `;
 
+/** The value of an Output (a plain value passes through). */
+export function valueOf<T = any>(o: any): Promise<T> {
+    return o && typeof o.apply === "function" ? new Promise((resolve) => o.apply(resolve)) : Promise.resolve(o);
+}
+
 export interface RunOptions {
     preview: boolean;
     stack?: string;
