@@ -83,14 +83,16 @@ export function renderInClusterCollector(input: InClusterCollectorInput): InClus
         objects: {
             namespace: { apiVersion: "v1", kind: "Namespace", metadata: meta(AGENT_NAMESPACE, false) },
             serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(AGENT_NAME) },
-            // What the k8s_attributes processor reads to name pods, their namespace, node and deployment.
+            // What the k8s_attributes processor reads to name pods, their namespace, node and deployment:
+            // the cluster-scoped example ClusterRole of open-telemetry/opentelemetry-collector-contrib
+            // processor/k8sattributesprocessor/README.md (v0.159.0), minus batch jobs and extensions/replicasets.
             clusterRole: {
                 apiVersion: "rbac.authorization.k8s.io/v1",
                 kind: "ClusterRole",
                 metadata: meta(AGENT_NAME, false),
                 rules: [
                     { apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] },
-                    { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+                    { apiGroups: ["apps"], resources: ["replicasets", "deployments", "statefulsets", "daemonsets"], verbs: ["get", "list", "watch"] },
                 ],
             },
             clusterRoleBinding: {

@@ -60,7 +60,8 @@ describe("in-cluster collector (node agent)", () => {
         expect(container.env).toContainEqual({ name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } });
         const rules = (objects.clusterRole as any).rules;
         expect(rules).toContainEqual({ apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] });
-        expect(rules).toContainEqual({ apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] });
+        // As upstream's example ClusterRole (opentelemetry-collector-contrib v0.159.0 processor/k8sattributesprocessor/README.md).
+        expect(rules).toContainEqual({ apiGroups: ["apps"], resources: ["replicasets", "deployments", "statefulsets", "daemonsets"], verbs: ["get", "list", "watch"] });
         expect((objects.clusterRoleBinding as any).subjects).toEqual([{ kind: "ServiceAccount", name: "kubetracing-node-agent", namespace: "kubetracing" }]);
         expect(pod.serviceAccountName).toBe("kubetracing-node-agent");
         // The ConfigMap carries exactly the rendered config.
