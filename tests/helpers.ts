@@ -1,5 +1,6 @@
 // Shared by the tests: the real Pulumi.yaml declarations and a settings builder on top of them.
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { parseSettings, readConfigDeclarations, StackSettings } from "../config-files/settings";
@@ -8,7 +9,23 @@ import { renderStack, RenderedStack } from "../config-files/render-stack";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 export const DECLARATIONS = readConfigDeclarations(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-export const SHARED_DIR = path.resolve(PROJECT_DIR, "..", "shared");
+/** Upstream files the tests check against, copied into the repository (see tests/fixtures/README.md). */
+export const FIXTURES_DIR = path.join(PROJECT_DIR, "tests", "fixtures");
+
+/**
+ * Temporary directories for one test file: all under one directory made on first use and removed
+ * after the file's tests, so a run leaves nothing in the system's temp directory.
+ */
+export function useTempDirs(prefix: string): (name?: string) => string {
+    let root: string | undefined;
+    afterAll(() => {
+        if (root) fs.rmSync(root, { recursive: true, force: true });
+    });
+    return (name = "t") => {
+        root ??= fs.mkdtempSync(path.join(os.tmpdir(), `kt-${prefix}-`));
+        return fs.mkdtempSync(path.join(root, `${name}-`));
+    };
+}
 
 export function settingsOf(raw: Record<string, unknown> = {}): StackSettings {
     return parseSettings(raw, DECLARATIONS);

@@ -5,14 +5,15 @@ import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import { supportedMinors } from "../config-files/versions";
 import { COMPONENTS, TracedComponent } from "../config-files/settings";
-import { file, hasRole, renderOf, SHARED_DIR, yamlOf } from "./helpers";
+import { file, FIXTURES_DIR, hasRole, renderOf, yamlOf } from "./helpers";
 
-const schemaPath = path.join(SHARED_DIR, "schemas", "k3d-v1alpha5.schema.json");
+// k3d-io/k3d v5.9.0 pkg/config/v1alpha5/schema.json (tests/fixtures/README.md).
+const schemaPath = path.join(FIXTURES_DIR, "k3d-v1alpha5.schema.json");
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validateK3d = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
 
-const subsets: TracedComponent[][] = [[...COMPONENTS], ["etcd"], ["apiserver"], ["kubelet"], ["containerd"], ["apiserver", "etcd"], []];
+const subsets: TracedComponent[][] = [[...COMPONENTS], ["etcd"], ["apiserver"], ["kubelet"], ["containerd"], ["apiserver", "etcd"]];
 const args = (cfg: any): string[] => cfg.options.k3s.extraArgs.map((a: any) => a.arg);
 const envVars = (cfg: any): string[] => (cfg.env ?? []).map((e: any) => e.envVar);
 
