@@ -119,7 +119,8 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
     add("summary", "summary.yaml", toYaml(summary));
     return {
         artifacts, clusterConfigFile, jaegerImage, collectorImage, bundledVersions, samplingRatePerMillion,
-        minimumEngineCli: cli, inClusterCollector, notes: plan.notes,
+        // The settings' own warnings (an exposed address, an ignored key) are not in the summary: they change no file.
+        minimumEngineCli: cli, inClusterCollector, notes: [...settings.notes, ...plan.notes],
     };
 }
 

@@ -5,7 +5,10 @@
 // value, so `pulumi up`, `npm run render` and the tests all reject the same bad input with the
 // same message, before anything is created.
 import { parse as parseYaml } from "yaml";
+import { distance } from "fastest-levenshtein";
+import * as semver from "semver";
 import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion } from "./versions";
+import { IMAGE_REFERENCE_FORMAT, parseImageReference } from "./image-reference";
 
 export const CONFIG_NAMESPACE = "kubetracing";
 
@@ -19,6 +22,15 @@ export type ControlPlaneTraceTarget = (typeof TRACE_TARGETS)[number];
 
 export const MAX_SAMPLING_RATE = 1_000_000;
 export const MAX_WORKERS = 10;
+
+/**
+ * Config namespaces of the providers the program uses (@pulumi/docker, @pulumi/command,
+ * @pulumi/kubernetes) and Pulumi's own (pulumi:tags, …). Keys in any other namespace reach nothing.
+ */
+export const PROVIDER_NAMESPACES = ["docker", "command", "kubernetes", "pulumi"] as const;
+
+/** etcd images kindEtcdImage may name: 3.4 and older have no tracing; the flag names are known for 3.5 to 3.7. */
+export const KIND_ETCD_VERSIONS = ">=3.5.0 <3.8.0";
 
 export type DeclaredType = "string" | "integer" | "boolean" | "array";
 
@@ -56,6 +68,8 @@ export interface StackSettings {
     collectorMemoryLimitMiB: number;
     inClusterCollector: boolean;
     controlPlaneTraceTarget: ControlPlaneTraceTarget;
+    /** Accepted, but worth a warning (an exposed address, a key no provider reads). */
+    notes: string[];
 }
 
 /** Every problem found in one pass, so a user fixes them all at once. */
@@ -71,7 +85,8 @@ export class ConfigError extends Error {
 
 export function readConfigDeclarations(pulumiYamlText: string): ConfigDeclarations {
     const project = parseYaml(pulumiYamlText) as { config?: Record<string, Partial<ConfigDeclaration>> };
-    const declarations: ConfigDeclarations = {};
+    // No prototype: a key such as "constructor" must not look declared.
+    const declarations: ConfigDeclarations = Object.create(null);
     for (const [fullKey, decl] of Object.entries(project.config ?? {})) {
         const key = fullKey.startsWith(`${CONFIG_NAMESPACE}:`) ? fullKey.slice(CONFIG_NAMESPACE.length + 1) : fullKey;
         if (!decl || decl.default === undefined || !decl.type) {
@@ -82,12 +97,31 @@ export function readConfigDeclarations(pulumiYamlText: string): ConfigDeclaratio
     return declarations;
 }
 
-/** Accepts keys with or without the `kubetracing:` namespace; other namespaces are not ours. */
-export function stripNamespace(raw: Record<string, unknown>): Record<string, unknown> {
-    const ours: Record<string, unknown> = {};
+/** A namespace this close to ours is a typo of it, not another provider's. */
+const NAMESPACE_TYPO_DISTANCE = 2;
+
+/**
+ * Our keys, with or without the `kubetracing:` namespace, in a Map (so `__proto__` is a key like any
+ * other). A near miss of our namespace (`kubetracin:`, `Kubetracing:`) is a problem: its value would
+ * silently not apply. Any other namespace no provider in use reads is a note.
+ */
+function ourKeys(raw: Record<string, unknown>, problems: string[], notes: string[]): Map<string, unknown> {
+    const ours = new Map<string, unknown>();
     for (const [key, value] of Object.entries(raw)) {
-        if (key.startsWith(`${CONFIG_NAMESPACE}:`)) ours[key.slice(CONFIG_NAMESPACE.length + 1)] = value;
-        else if (!key.includes(":")) ours[key] = value;
+        const colon = key.indexOf(":");
+        if (colon === -1) {
+            ours.set(key, value);
+            continue;
+        }
+        const namespace = key.slice(0, colon);
+        const name = key.slice(colon + 1);
+        if (namespace === CONFIG_NAMESPACE) ours.set(name, value);
+        else if ((PROVIDER_NAMESPACES as readonly string[]).includes(namespace)) continue;
+        else if (distance(namespace.toLowerCase(), CONFIG_NAMESPACE) <= NAMESPACE_TYPO_DISTANCE) {
+            problems.push(`${key}: the namespace is "${namespace}", not "${CONFIG_NAMESPACE}", so nothing would read it; write ${CONFIG_NAMESPACE}:${name}`);
+        } else {
+            notes.push(`${key}: no provider this stack uses reads the "${namespace}" namespace (${PROVIDER_NAMESPACES.join(", ")} and ${CONFIG_NAMESPACE} do); it is ignored`);
+        }
     }
     return ours;
 }
@@ -106,7 +140,8 @@ function coerce(key: string, decl: ConfigDeclaration, value: unknown, problems: 
             if (typeof value === "number" || typeof value === "boolean") return String(value);
             return typeof value === "string" ? value : fail("expected a string");
         case "integer": {
-            const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+            // Digits only, as Pulumi's own integer check: no spaces, no 2.0, 0x5 or 1e1.
+            const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : NaN;
             return Number.isSafeInteger(n) ? n : fail("expected a whole number");
         }
         case "boolean":
@@ -131,17 +166,36 @@ function checkRange(key: string, value: number, min: number, max: number, proble
     if (value < min || value > max) problems.push(`kubetracing:${key} = ${value}: accepted ${min} to ${max}${note}`);
 }
 
+/** A pinned image override: Docker must accept the reference, and it must not float (no tag, or latest). */
 function checkImage(key: string, image: string, problems: string[]) {
     if (image === "") return;
-    const name = image.split("@")[0];
-    const lastSegment = name.slice(name.lastIndexOf("/") + 1);
-    const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "";
-    if (!image.includes("@sha256:") && (tag === "" || tag === "latest")) {
+    const ref = parseImageReference(image);
+    if (!ref) {
+        problems.push(`kubetracing:${key} = ${quote(image)}: not a valid image reference; accepted ${IMAGE_REFERENCE_FORMAT}`);
+    } else if (!ref.digest && (ref.tag === undefined || ref.tag === "latest")) {
         problems.push(
             `kubetracing:${key} = ${quote(image)}: pin an exact version (name:tag other than latest, or name@sha256:digest)`,
         );
     }
 }
+
+/** kind only: an etcd image kubeadm can take as imageRepository + imageTag, of a version with tracing. */
+function checkKindEtcdImage(image: string, engine: string, problems: string[]) {
+    const fail = (what: string) => problems.push(`kubetracing:kindEtcdImage = ${quote(image)}: ${what}`);
+    if (engine !== "kind") return fail("only used with engine kind (k3s embeds its etcd); leave it empty");
+    const ref = parseImageReference(image);
+    if (!ref) return fail(`not a valid image reference; accepted ${IMAGE_REFERENCE_FORMAT}`);
+    const version = etcdImageVersion(image);
+    if (ref.digest || !version || !/(^|\/)etcd$/.test(ref.path)) {
+        return fail("expected an etcd image whose tag is its version, e.g. registry.k8s.io/etcd:3.5.12-0 (kubeadm takes a repository and a tag, no digest)");
+    }
+    if (!semver.satisfies(version, KIND_ETCD_VERSIONS)) {
+        fail(`etcd ${version} is outside ${KIND_ETCD_VERSIONS}: 3.4 and older have no tracing, and newer flag names are unknown to this stack`);
+    }
+}
+
+/** Loopback addresses publish only to this machine; anything else reaches the network. */
+const isLoopback = (ipv4: string) => ipv4.startsWith("127.");
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
@@ -152,16 +206,18 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
  */
 export function parseSettings(rawConfig: Record<string, unknown>, declarations: ConfigDeclarations): StackSettings {
     const problems: string[] = [];
-    const raw = stripNamespace(rawConfig);
+    const notes: string[] = [];
+    const raw = ourKeys(rawConfig, problems, notes);
     const known = Object.keys(declarations);
-    for (const key of Object.keys(raw)) {
-        if (!(key in declarations)) {
+    for (const key of raw.keys()) {
+        if (!Object.hasOwn(declarations, key)) {
             problems.push(`kubetracing:${key} is not a setting of this stack; known settings: ${known.join(", ")}`);
         }
     }
     const value: Record<string, unknown> = {};
     for (const [key, decl] of Object.entries(declarations)) {
-        value[key] = raw[key] === undefined ? decl.default : coerce(key, decl, raw[key], problems);
+        const given = raw.get(key);
+        value[key] = given === undefined ? decl.default : coerce(key, decl, given, problems);
     }
     if (problems.length) throw new ConfigError(problems);
 
@@ -171,8 +227,10 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
     }
 
     let release: EngineRelease | undefined;
-    const requestedVersion = (value.kubernetesVersion as string).trim().replace(/^v/, "");
-    if ((ENGINES as readonly string[]).includes(engine)) {
+    const requestedVersion = (value.kubernetesVersion as string).replace(/^v/, "");
+    if (/\s/.test(requestedVersion)) {
+        problems.push(`kubetracing:kubernetesVersion = ${quote(value.kubernetesVersion)}: no spaces; accepted a minor such as "1.34" or a pinned patch such as "1.29.2"`);
+    } else if ((ENGINES as readonly string[]).includes(engine)) {
         release = findRelease(engine as Engine, requestedVersion);
         if (!release) {
             // YAML reads an unquoted 1.30 as the number 1.3.
@@ -198,6 +256,9 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
             tracedComponents.push(c as TracedComponent);
         }
     }
+    if (components.length === 0) {
+        problems.push(`kubetracing:tracedComponents = []: list at least one of ${COMPONENTS.join(", ")} (an empty list traces nothing)`);
+    }
 
     const globalRate = value.samplingRatePerMillion as number;
     checkRange("samplingRatePerMillion", globalRate, 0, MAX_SAMPLING_RATE, problems, " (1000000 = every request)");
@@ -212,6 +273,11 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
     const hostBindAddress = value.hostBindAddress as string;
     if (!IPV4.test(hostBindAddress)) {
         problems.push(`kubetracing:hostBindAddress = ${quote(hostBindAddress)}: accepted an IPv4 address such as 127.0.0.1 or 0.0.0.0`);
+    } else if (!isLoopback(hostBindAddress)) {
+        notes.push(
+            `kubetracing:hostBindAddress = ${hostBindAddress}: the Jaeger UI, the OTLP receivers and the Kubernetes API are published beyond this machine, ` +
+                `and Jaeger and the Collector have no authentication; use 127.0.0.1 unless others must reach them`,
+        );
     }
 
     const hostPorts: HostPorts = {
@@ -230,15 +296,9 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
         seen.set(port, portKeys[name]);
     }
 
-    for (const key of ["jaegerImage", "collectorImage", "kindEtcdImage"]) checkImage(key, value[key] as string, problems);
+    for (const key of ["jaegerImage", "collectorImage"]) checkImage(key, value[key] as string, problems);
     const kindEtcdImage = value.kindEtcdImage as string;
-    if (kindEtcdImage !== "") {
-        if (engine !== "kind") {
-            problems.push(`kubetracing:kindEtcdImage = ${quote(kindEtcdImage)}: only used with engine kind (k3s embeds its etcd); leave it empty`);
-        } else if (!etcdImageVersion(kindEtcdImage)) {
-            problems.push(`kubetracing:kindEtcdImage = ${quote(kindEtcdImage)}: expected an etcd image whose tag is its version, e.g. registry.k8s.io/etcd:3.5.12-0`);
-        }
-    }
+    if (kindEtcdImage !== "") checkKindEtcdImage(kindEtcdImage, engine, problems);
 
     const jaegerMaxTraces = value.jaegerMaxTraces as number;
     checkRange("jaegerMaxTraces", jaegerMaxTraces, 1000, 1_000_000, problems);
@@ -269,6 +329,7 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
         collectorMemoryLimitMiB,
         inClusterCollector,
         controlPlaneTraceTarget: target as ControlPlaneTraceTarget,
+        notes,
     };
 }
 

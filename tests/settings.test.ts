@@ -1,6 +1,8 @@
+import * as fs from "fs";
+import * as path from "path";
 import * as fc from "fast-check";
-import { ConfigError, COMPONENTS } from "../config-files/settings";
-import { DECLARATIONS, settingsOf } from "./helpers";
+import { ConfigError, COMPONENTS, PROVIDER_NAMESPACES } from "../config-files/settings";
+import { DECLARATIONS, PROJECT_DIR, renderOf, settingsOf } from "./helpers";
 
 function problemsOf(raw: Record<string, unknown>): string[] {
     try {
@@ -109,5 +111,41 @@ describe("stack settings", () => {
             ),
             { numRuns: 200 },
         );
+    });
+});
+
+describe("warnings and namespaces", () => {
+    it.each(["0.0.0.0", "192.168.1.10"])("warns that hostBindAddress %s publishes unauthenticated services beyond this machine", (address) => {
+        const s = settingsOf({ hostBindAddress: address });
+        expect(s.hostBindAddress).toBe(address);
+        expect(s.notes.join("\n")).toMatch(new RegExp(`kubetracing:hostBindAddress = ${address.replace(/\./g, "\\.")}: .* no authentication`));
+        // The warning reaches `pulumi up` (index.ts logs every note) and render.json through the rendered notes.
+        expect(renderOf({ hostBindAddress: address }).notes).toEqual(expect.arrayContaining(s.notes));
+    });
+
+    it.each(["127.0.0.1", "127.0.0.2"])("does not warn for the loopback address %s", (address) => {
+        expect(settingsOf({ hostBindAddress: address }).notes).toEqual([]);
+    });
+
+    it("passes the providers' own namespaces silently and notes any other foreign one", () => {
+        const s = settingsOf({ "docker:host": "unix:///var/run/docker.sock", "kubernetes:context": "x", "pulumi:tags": "{}", "aws:region": "eu-west-1" });
+        expect(s.notes).toEqual([expect.stringMatching(/^aws:region: no provider this stack uses reads the "aws" namespace .*; it is ignored$/)]);
+    });
+
+    it("knows exactly the namespaces of the Pulumi packages the program depends on", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
+        const fromPackages = Object.keys(pkg.dependencies).filter((d) => d.startsWith("@pulumi/")).map((d) => d.slice("@pulumi/".length));
+        expect([...PROVIDER_NAMESPACES].sort()).toEqual(fromPackages.sort());
+    });
+
+    it.each(["constructor", "toString", "hasOwnProperty", "__proto__", "valueOf"])("refuses kubetracing:%s as an unknown setting", (key) => {
+        const problems = problemsOf(JSON.parse(`{"kubetracing:${key}": {"engine": "kind"}}`));
+        expect(problems).toEqual([expect.stringMatching(new RegExp(`^kubetracing:${key} is not a setting of this stack`))]);
+    });
+
+    it("a __proto__ key changes nothing else about the settings", () => {
+        const raw = JSON.parse('{"__proto__": {"engine": "kind"}, "kubetracing:workers": "2"}');
+        expect(() => settingsOf(raw)).toThrow(/kubetracing:__proto__ is not a setting/);
+        expect(settingsOf({ "kubetracing:workers": "2" }).engine).toBe("k3d");
     });
 });
