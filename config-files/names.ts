@@ -21,13 +21,20 @@ function dnsLabel(text: string): string {
         .replace(/^-|-$/g, "");
 }
 
+/** "kt-" + as much of the stack name as fits + "-" + 6 hex characters of hash. */
+const HASH_LENGTH = 6;
+
 export function stackNames(project: string, stack: string): StackNames {
     const wanted = `${project}-${stack}`;
     let prefix = dnsLabel(wanted);
     if (prefix !== wanted || prefix.length > MAX_PREFIX || !/^[a-z]/.test(prefix)) {
-        // Different raw names must not collapse into one: add a short hash of the original.
-        const hash = createHash("sha256").update(wanted).digest("hex").slice(0, 6);
-        prefix = `${dnsLabel(`kt-${prefix}`).slice(0, MAX_PREFIX - 7).replace(/-$/, "")}-${hash}`;
+        // Different raw names must not collapse into one: a short hash of project and stack keeps
+        // them apart, so the readable part can be the stack's name alone, which is what tells one
+        // stack's containers from another's in `docker ps`.
+        const hash = createHash("sha256").update(wanted).digest("hex").slice(0, HASH_LENGTH);
+        const room = MAX_PREFIX - "kt-".length - 1 - HASH_LENGTH;
+        const readable = dnsLabel(stack).slice(0, room).replace(/-+$/, "");
+        prefix = readable ? `kt-${readable}-${hash}` : `kt-${hash}`;
     }
     return {
         cluster: prefix,
