@@ -1,5 +1,20 @@
 // Runs index.ts under pulumi.runtime.setMocks and records what the engine would be asked to do:
 // every registration with its parent, dependencies and options, as the SDK sends them.
+//
+// One SDK per test file (jest gives each file its own module registry), and the program module
+// evaluated afresh on every run: its top-level code is what declares the resources, while the
+// modules it imports are stateless. Loading @pulumi/pulumi anew for each run took about half a
+// second; this takes milliseconds, which is what lets the bad-input corpus run the program once
+// per case.
+import * as fs from "fs";
+import * as path from "path";
+import { transformSync } from "@swc/core";
+import * as pulumi from "@pulumi/pulumi";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtimeSettings = require("@pulumi/pulumi/runtime/settings");
+
 export interface Registration {
     type: string;
     name: string;
@@ -11,6 +26,8 @@ export interface Registration {
     ignoreChanges: string[];
     replacementTrigger: unknown;
     provider: string;
+    /** customTimeouts as sent ("" where unset). */
+    customTimeouts: { create: string; update: string; delete: string };
 }
 
 export interface ProgramRun {
@@ -55,67 +72,96 @@ export interface RunOptions {
     program?: string;
     /** Outputs a StackReference of this run returns, with the names to mark secret. */
     stackReference?: { outputs: Record<string, unknown>; secretOutputNames: string[] };
+    /** What the engine's kubeconfig command prints (default FAKE_KUBECONFIG). */
+    kubeconfigText?: string;
 }
 
-export async function runProgram(config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
-    const registrations: Registration[] = [];
-    let run!: ProgramRun;
-    let settings: any;
-    // Everything is required synchronously inside isolateModules: a require after an await would
-    // resolve from the shared registry and get the previous run's cached program.
-    jest.isolateModules(() => {
-        const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-        const rpc = require("@pulumi/pulumi/runtime/rpc");
-        settings = require("@pulumi/pulumi/runtime/settings");
-        const project = opts.project ?? "kubetracing";
-        pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v])));
-        // setMocks is declared async but does its work synchronously.
-        void pulumi.runtime.setMocks({
-            newResource: (args) => {
-                if (args.type === "pulumi:pulumi:StackReference") {
-                    return { id: args.id ?? args.name, state: { name: args.id ?? args.name, ...opts.stackReference } };
-                }
-                const state: Record<string, any> = { ...args.inputs };
-                if (args.type === "docker:index/container:Container") {
-                    state.ports = (args.inputs.ports ?? []).map((p: any, i: number) => ({ ...p, external: p.external ?? 32768 + i }));
-                }
-                if (args.type === "command:local:Command" && args.name.endsWith("-kubeconfig")) state.stdout = FAKE_KUBECONFIG;
-                return opts.preview ? { id: undefined as unknown as string, state: args.inputs } : { id: `${args.name}-id`, state };
-            },
-            call: (args) => args.inputs,
-        }, opts.project ?? "kubetracing", opts.stack ?? "dev", opts.preview);
-        const monitor = settings.getMonitor();
-        const record = (req: any, inputs: Record<string, any>, extra: Partial<Registration> = {}) =>
-            registrations.push({
-                type: req.getType(),
-                name: req.getName(),
-                parent: req.getParent(),
-                dependencies: req.getDependenciesList(),
-                inputs,
-                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                provider: req.getProvider(),
-                deleteBeforeReplace: false,
-                ignoreChanges: [],
-                replacementTrigger: undefined,
-                ...extra,
-            });
-        const originalRegister = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req: any, callback: any) => {
-            record(req, rpc.deserializeProperties(req.getObject()), {
-                deleteBeforeReplace: req.getDeletebeforereplace(),
-                ignoreChanges: req.getIgnorechangesList(),
-                replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
-            });
-            return originalRegister(req, callback);
-        };
-        // Read resources (a StackReference) go through readResource.
-        const originalRead = monitor.readResource.bind(monitor);
-        monitor.readResource = (req: any, callback: any) => {
-            record(req, { ...rpc.deserializeProperties(req.getProperties()), id: req.getId() });
-            return originalRead(req, callback);
-        };
-        run = { registrations, outputs: require(opts.program ?? "../index"), pulumi };
-    });
-    await settings.waitForRPCs();
+const compiled = new Map<string, string>();
+
+/** Runs a TypeScript module's top-level code afresh, its imports resolved from this file's registry. */
+function evaluateProgram(file: string): Record<string, any> {
+    let code = compiled.get(file);
+    if (code === undefined) {
+        code = transformSync(fs.readFileSync(file, "utf8"), {
+            filename: file,
+            jsc: { target: "es2022", parser: { syntax: "typescript" } },
+            module: { type: "commonjs" },
+        }).code;
+        compiled.set(file, code);
+    }
+    const module = { exports: {} as Record<string, any> };
+    const localRequire = (spec: string) => require(spec.startsWith(".") ? path.resolve(path.dirname(file), spec) : spec);
+    new Function("exports", "require", "module", "__filename", "__dirname", code)(module.exports, localRequire, module, file, path.dirname(file));
+    return module.exports;
+}
+
+function programFile(program = "../index"): string {
+    const base = path.resolve(__dirname, program);
+    return fs.existsSync(`${base}.ts`) ? `${base}.ts` : base;
+}
+
+/** Runs are serialised: the SDK's mock monitor and config are process-wide. */
+let previousRun: Promise<unknown> = Promise.resolve();
+
+export function runProgram(config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
+    const run = previousRun.catch(() => undefined).then(() => runOnce(config, opts));
+    previousRun = run;
     return run;
+}
+
+async function runOnce(config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
+    const registrations: Registration[] = [];
+    const project = opts.project ?? "kubetracing";
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v])));
+    // setMocks is declared async but does its work synchronously.
+    void pulumi.runtime.setMocks({
+        newResource: (args) => {
+            if (args.type === "pulumi:pulumi:StackReference") {
+                return { id: args.id ?? args.name, state: { name: args.id ?? args.name, ...opts.stackReference } };
+            }
+            const state: Record<string, any> = { ...args.inputs };
+            if (args.type === "docker:index/container:Container") {
+                state.ports = (args.inputs.ports ?? []).map((p: any, i: number) => ({ ...p, external: p.external ?? 32768 + i }));
+            }
+            if (args.type === "command:local:Command" && args.name.endsWith("-kubeconfig")) state.stdout = opts.kubeconfigText ?? FAKE_KUBECONFIG;
+            return opts.preview ? { id: undefined as unknown as string, state: args.inputs } : { id: `${args.name}-id`, state };
+        },
+        call: (args) => args.inputs,
+    }, project, opts.stack ?? "dev", opts.preview);
+    const monitor = runtimeSettings.getMonitor();
+    const record = (req: any, inputs: Record<string, any>, extra: Partial<Registration> = {}) =>
+        registrations.push({
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent(),
+            dependencies: req.getDependenciesList(),
+            inputs,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            provider: req.getProvider(),
+            deleteBeforeReplace: false,
+            ignoreChanges: [],
+            replacementTrigger: undefined,
+            customTimeouts: { create: "", update: "", delete: "" },
+            ...extra,
+        });
+    const originalRegister = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        const timeouts = req.getCustomtimeouts();
+        record(req, rpc.deserializeProperties(req.getObject()), {
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: req.getIgnorechangesList(),
+            replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
+            customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
+        });
+        return originalRegister(req, callback);
+    };
+    // Read resources (a StackReference) go through readResource.
+    const originalRead = monitor.readResource.bind(monitor);
+    monitor.readResource = (req: any, callback: any) => {
+        record(req, { ...rpc.deserializeProperties(req.getProperties()), id: req.getId() });
+        return originalRead(req, callback);
+    };
+    const outputs = evaluateProgram(programFile(opts.program));
+    await runtimeSettings.waitForRPCs();
+    return { registrations, outputs, pulumi };
 }
