@@ -38,7 +38,8 @@ export class EngineCluster extends pulumi.ComponentResource {
             dependsOn: args.dependsOn,
             // The cluster name is fixed per stack, so the old cluster must go before the new one comes.
             deleteBeforeReplace: true,
-            customTimeouts: { create: "20m", delete: "10m" },
+            // Backstops above the scripts' own limits (SCRIPT_TIMEOUTS: at most about 22 min to create, 6 to delete).
+            customTimeouts: { create: "25m", delete: "10m" },
         });
 
         const kubeconfig = new command.local.Command(`${name}-kubeconfig`, {
@@ -47,7 +48,13 @@ export class EngineCluster extends pulumi.ComponentResource {
             // Re-read whenever the cluster is replaced.
             triggers: [cluster.id],
             logging: "none",
-        }, { parent: this, dependsOn: [cluster], additionalSecretOutputs: ["stdout"] });
+        }, {
+            parent: this,
+            dependsOn: [cluster],
+            additionalSecretOutputs: ["stdout"],
+            // The script stops the engine after its own minute (config-files/engine-scripts.ts); this is the backstop.
+            customTimeouts: { create: "3m", update: "3m" },
+        });
 
         this.clusterId = cluster.id;
         this.clusterName = cluster.id.apply(() => args.clusterName);

@@ -1,5 +1,6 @@
-// The shell scripts @pulumi/command runs for a cluster: create (write the rendered files, check the
-// engine CLI, clear a leftover cluster of the same name, create), delete, and read the kubeconfig.
+// The shell scripts @pulumi/command runs for a cluster: create (check the engine CLI, clear a
+// leftover cluster an earlier run of this stack made, write the rendered files, create), delete,
+// and read the kubeconfig.
 // Pure strings, so tests can read them, `bash -n` them and run them against a fake engine CLI.
 import type { Engine } from "./settings";
 import type { StackNames } from "./names";
@@ -11,6 +12,17 @@ export interface EngineScripts {
     kubeconfig: string;
 }
 
+/** Seconds each engine CLI call may take before the script gives up on it. */
+export interface ScriptTimeouts {
+    /** `version`, listing clusters, reading the kubeconfig. */
+    query: number;
+    create: number;
+    delete: number;
+}
+
+/** kind's create waits up to 300 s for the control plane itself (--wait); image pulls come before. */
+export const SCRIPT_TIMEOUTS: ScriptTimeouts = { query: 60, create: 900, delete: 300 };
+
 export interface EngineScriptInput {
     engine: Engine;
     names: StackNames;
@@ -18,6 +30,7 @@ export interface EngineScriptInput {
     files: Pick<Artifact, "fileName" | "content">[];
     clusterConfigFile: string;
     minimumCliVersion: string;
+    timeouts?: ScriptTimeouts;
 }
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -25,8 +38,12 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Per-cluster directory for the engine's files; outside the repo, one per cluster name. */
 const STATE_DIR = (cluster: string) => `"\${XDG_STATE_HOME:-$HOME/.local/state}/kubetracing/${cluster}"`;
 
+/** Written into the state directory just before the engine creates the cluster: "this stack made it". */
+export const OWNER_MARKER = ".kubetracing-owner";
+
 interface EngineCommands {
-    exists: string;
+    /** Prints the existing clusters, one a line, name first; fails when the engine cannot tell. */
+    list: string;
     create: string;
     delete: string;
     kubeconfig: string;
@@ -37,16 +54,17 @@ function commandsFor(input: EngineScriptInput): EngineCommands {
     const config = shellQuote(input.clusterConfigFile);
     if (input.engine === "k3d") {
         return {
-            exists: `k3d cluster get ${name} >/dev/null 2>&1`,
+            // Exits non-zero when Docker cannot be asked; `k3d cluster get NAME` would not tell that from "absent".
+            list: "k3d cluster list --no-headers",
             create: `k3d cluster create --config ${config}`,
             delete: `k3d cluster delete ${name}`,
             kubeconfig: `k3d kubeconfig get ${name}`,
         };
     }
     return {
-        exists: `kind get clusters 2>/dev/null | grep -qx ${name}`,
+        list: "kind get clusters",
         // kind joins the stack's network instead of its own "kind" network.
-        create: `KIND_EXPERIMENTAL_DOCKER_NETWORK=${shellQuote(input.names.network)} kind create cluster --config ${config} --kubeconfig ./kubeconfig --wait 300s`,
+        create: `env KIND_EXPERIMENTAL_DOCKER_NETWORK=${shellQuote(input.names.network)} kind create cluster --config ${config} --kubeconfig ./kubeconfig --wait 300s`,
         delete: `kind delete cluster --name ${name} --kubeconfig ./kubeconfig`,
         kubeconfig: `kind get kubeconfig --name ${name}`,
     };
@@ -59,35 +77,82 @@ function heredoc(fileName: string, content: string, index: number): string {
     return `cat > ${shellQuote(fileName)} <<'${marker}'\n${body}${marker}`;
 }
 
+/**
+ * What every script starts with: fail on any error (pipelines included), files readable by the
+ * user only (kind writes the cluster's admin kubeconfig into the state directory), and
+ * `limited SECONDS CMD…`, which stops an engine call that hangs (Docker stuck, a pull that never
+ * ends) instead of waiting for Pulumi's own timeout. `timeout` is GNU coreutils (on macOS
+ * `brew install coreutils` provides it as gtimeout).
+ */
+const PREAMBLE = [
+    "set -euo pipefail",
+    "umask 077",
+    `timeout_cmd=$(command -v timeout || command -v gtimeout) || { echo "kubetracing: needs timeout from GNU coreutils (on macOS: brew install coreutils)" >&2; exit 1; }`,
+    "limited() {",
+    "  local seconds=$1 status=0; shift",
+    `  "$timeout_cmd" -k 30 "$seconds" "$@" || status=$?`,
+    `  if [ "$status" = 124 ]; then echo "kubetracing: '$*' did not finish within \${seconds}s" >&2; fi`,
+    `  return "$status"`,
+    "}",
+];
+
+function listing(input: EngineScriptInput, cmd: EngineCommands, t: ScriptTimeouts): string[] {
+    const cli = input.engine;
+    return [
+        // Whether the cluster exists must be known: "cannot ask Docker" is not "absent".
+        `if ! clusters=$(limited ${t.query} ${cmd.list} 2>.kubetracing-list-errors); then`,
+        `  echo "kubetracing: cannot list ${cli} clusters (is Docker running?), so whether ${input.names.cluster} exists is unknown; nothing was changed:" >&2`,
+        "  cat .kubetracing-list-errors >&2; exit 1",
+        "fi",
+        "rm -f .kubetracing-list-errors",
+        // awk reads all of its input: `… | grep -q` could stop early and fail the pipeline under pipefail.
+        `cluster_exists() { awk -v name=${shellQuote(input.names.cluster)} '$1 == name { found = 1 } END { exit !found }' <<<"$clusters"; }`,
+    ];
+}
+
 export function engineScripts(input: EngineScriptInput): EngineScripts {
     const cmd = commandsFor(input);
+    const t = input.timeouts ?? SCRIPT_TIMEOUTS;
     const cli = input.engine;
-    const stateDir = STATE_DIR(input.names.cluster);
+    const cluster = input.names.cluster;
+    const stateDir = STATE_DIR(cluster);
+    const min = input.minimumCliVersion;
     const create = [
-        "set -euo pipefail",
-        `command -v ${cli} >/dev/null || { echo "kubetracing: ${cli} is not on PATH; install ${cli} >= ${input.minimumCliVersion}" >&2; exit 1; }`,
-        `have=$(${cli} version 2>/dev/null | grep -oE 'v?[0-9]+\\.[0-9]+\\.[0-9]+' | head -n1 | sed 's/^v//')`,
-        `if [ -z "$have" ] || [ "$(printf '%s\\n%s\\n' ${input.minimumCliVersion} "$have" | sort -V | head -n1)" != ${input.minimumCliVersion} ]; then`,
-        `  echo "kubetracing: ${cli} \${have:-of unknown version} is too old for this node image; need ${cli} >= ${input.minimumCliVersion}" >&2; exit 1`,
+        ...PREAMBLE,
+        `command -v ${cli} >/dev/null || { echo "kubetracing: ${cli} is not on PATH; install ${cli} >= ${min}" >&2; exit 1; }`,
+        `if ! version_text=$(limited ${t.query} ${cli} version 2>&1); then echo "kubetracing: '${cli} version' failed: $version_text" >&2; exit 1; fi`,
+        // A regex match, not `… | grep -o`: under pipefail a version text grep finds nothing in would end the script silently.
+        `have=""; if [[ $version_text =~ v?([0-9]+\\.[0-9]+\\.[0-9]+) ]]; then have=\${BASH_REMATCH[1]}; fi`,
+        `if [ -z "$have" ] || [ "$(printf '%s\\n%s\\n' ${min} "$have" | sort -V | head -n1)" != ${min} ]; then`,
+        `  echo "kubetracing: ${cli} \${have:-of unknown version} is too old for this node image; need ${cli} >= ${min}" >&2; exit 1`,
         "fi",
         `state_dir=${stateDir}`,
         `mkdir -p "$state_dir" && cd "$state_dir"`,
-        ...input.files.map((f, i) => heredoc(f.fileName, f.content, i)),
-        // A failed earlier run can leave a cluster Pulumi never recorded; its name is ours alone.
-        `if ${cmd.exists}; then`,
-        `  echo "kubetracing: deleting leftover cluster ${input.names.cluster} from an earlier run" >&2`,
-        `  ${cmd.delete}`,
+        ...listing(input, cmd, t),
+        "if cluster_exists; then",
+        // A failed earlier run can leave a cluster Pulumi never recorded; the marker says it is ours.
+        `  if [ -f ${OWNER_MARKER} ]; then`,
+        `    echo "kubetracing: deleting leftover cluster ${cluster} from an earlier run of this stack" >&2`,
+        `    limited ${t.delete} ${cmd.delete}`,
+        "  else",
+        `    echo "kubetracing: a ${cli} cluster named ${cluster} exists that this stack did not create (no ${OWNER_MARKER} in $state_dir); delete it yourself if it is yours to lose, or use another stack name" >&2`,
+        "    exit 1",
+        "  fi",
         "fi",
-        cmd.create,
+        ...input.files.map((f, i) => heredoc(f.fileName, f.content, i)),
+        `echo "cluster ${cluster}, created by kubetracing" > ${OWNER_MARKER}`,
+        `limited ${t.create} ${cmd.create}`,
         "",
     ].join("\n");
     const del = [
-        "set -eu",
+        ...PREAMBLE,
         `state_dir=${stateDir}`,
         `mkdir -p "$state_dir" && cd "$state_dir"`,
-        `if ${cmd.exists}; then ${cmd.delete}; fi`,
+        ...listing(input, cmd, t),
+        `if cluster_exists; then limited ${t.delete} ${cmd.delete}; fi`,
         `cd / && rm -rf "$state_dir"`,
         "",
     ].join("\n");
-    return { create, delete: del, kubeconfig: `set -eu\n${cmd.kubeconfig}\n` };
+    const kubeconfig = [...PREAMBLE, `limited ${t.query} ${cmd.kubeconfig}`, ""].join("\n");
+    return { create, delete: del, kubeconfig };
 }

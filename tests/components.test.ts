@@ -64,6 +64,11 @@ describe.each([
             }
         });
 
+        it("bounds every command it runs in time", () => {
+            expect(byName(regs, "kubetracing-alice-cluster").customTimeouts).toMatchObject({ create: "25m", delete: "10m" });
+            expect(byName(regs, "kubetracing-alice-kubeconfig").customTimeouts).toMatchObject({ create: "3m", update: "3m" });
+        });
+
         it("keeps the kubeconfig secret and out of the logs", async () => {
             const kc = byName(regs, "kubetracing-alice-kubeconfig");
             expect(kc.additionalSecretOutputs).toContain("stdout");

@@ -2,12 +2,13 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
-import { engineScripts } from "../config-files/engine-scripts";
+import { engineScripts, OWNER_MARKER, ScriptTimeouts } from "../config-files/engine-scripts";
 import { stackNames } from "../config-files/names";
 import { waitForHttpOkScript } from "../components/observability-backend";
-import { renderOf, settingsOf } from "./helpers";
+import { renderOf, settingsOf, useTempDirs } from "./helpers";
+
+const tempDir = useTempDirs("scripts");
 
 interface Sandbox {
     home: string;
@@ -17,24 +18,41 @@ interface Sandbox {
     calls(): string[];
 }
 
+interface FakeEngine {
+    version?: string;
+    /** Clusters that exist before the script runs. */
+    existing?: string[];
+    /** The engine cannot reach Docker: every call but `version` fails. */
+    dockerDown?: boolean;
+    /** What `version` prints instead of a version line. */
+    versionText?: string;
+    /** `create` never returns. */
+    hangOnCreate?: boolean;
+}
+
 /** A fake `k3d`/`kind`: prints a version, logs argv and cwd, and keeps a set of existing clusters in a file. */
-function sandbox(engine: "k3d" | "kind", version: string, existing: string[] = []): Sandbox {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "kt-scripts-"));
+function sandbox(engine: "k3d" | "kind", fake: FakeEngine = {}): Sandbox {
+    const root = tempDir(engine);
     const home = path.join(root, "home");
     const bin = path.join(root, "bin");
     const log = path.join(root, "calls.log");
     const clusters = path.join(root, "clusters");
     fs.mkdirSync(home);
     fs.mkdirSync(bin);
-    fs.writeFileSync(clusters, existing.map((c) => `${c}\n`).join(""));
-    const versionLine = engine === "k3d" ? `k3d version v${version}` : `kind v${version} go1.24 linux/amd64`;
+    fs.writeFileSync(clusters, (fake.existing ?? []).map((c) => `${c}\n`).join(""));
+    const version = fake.version ?? (engine === "k3d" ? "5.8.3" : "0.33.0");
+    const versionLine = fake.versionText ?? (engine === "k3d" ? `k3d version v${version}\nk3s version v1.31.5-k3s1 (default)` : `kind v${version} go1.24 linux/amd64`);
     fs.writeFileSync(path.join(bin, engine), `#!/bin/bash
 echo "$* | cwd=$PWD | net=\${KIND_EXPERIMENTAL_DOCKER_NETWORK:-}" >> ${log}
+if [ "$1" = version ]; then printf '%s\\n' "${versionLine}"; exit 0; fi
+${fake.dockerDown ? 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock" >&2; exit 1' : ""}
 case "$1 $2" in
-  "version "*) echo "${versionLine}" ;;
-  "cluster get") grep -qx "$3" ${clusters} ;;
-  "get clusters") cat ${clusters} ;;
-  "cluster create"|"create cluster") echo created >> ${clusters}.created ;;
+  "cluster list") awk '{ printf "%s   1/1   0/0   true\\n", $1 }' ${clusters} ;;
+  "get clusters") if [ -s ${clusters} ]; then cat ${clusters}; else echo "No kind clusters found." >&2; fi ;;
+  "cluster create"|"create cluster")
+    ${fake.hangOnCreate ? "exec sleep 600" : ""}
+    echo created >> ${clusters}.created
+    if [ "$1" = create ]; then echo "apiVersion: v1" > ./kubeconfig; fi ;;
   "cluster delete") sed -i "/^$3$/d" ${clusters} ;;
   "delete cluster") sed -i "/^$4$/d" ${clusters} ;;
   "kubeconfig get"|"get kubeconfig") echo "apiVersion: v1" ;;
@@ -43,14 +61,14 @@ esac
     return {
         home, bin, log,
         run: (script, env = {}) => {
-            const r = spawnSync("/bin/bash", ["-c", script], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: home, ...env }, encoding: "utf8" });
+            const r = spawnSync("/bin/bash", ["-c", script], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: home, ...env }, encoding: "utf8", timeout: 20_000 });
             return { status: r.status, stderr: r.stderr, stdout: r.stdout };
         },
         calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []),
     };
 }
 
-function scriptsFor(raw: Record<string, unknown>) {
+function scriptsFor(raw: Record<string, unknown>, timeouts?: ScriptTimeouts) {
     const settings = settingsOf(raw);
     const rendered = renderOf(raw, "scripts");
     return {
@@ -61,69 +79,126 @@ function scriptsFor(raw: Record<string, unknown>) {
             files: rendered.artifacts.filter((a) => a.neededByEngine),
             clusterConfigFile: rendered.clusterConfigFile,
             minimumCliVersion: rendered.minimumEngineCli,
+            timeouts,
         }),
     };
 }
 
+const isCreate = (call: string) => /^(cluster create|create cluster)/.test(call);
+const isDelete = (call: string) => /^(cluster delete|delete cluster)/.test(call);
+
 describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
-    const cliVersion = engine === "k3d" ? "5.8.3" : "0.33.0";
     const { scripts, rendered } = scriptsFor({ engine, kubernetesVersion: "1.33" });
     const stateDir = (home: string) => path.join(home, ".local/state/kubetracing/kubetracing-scripts");
+    /** What an earlier, failed run of this stack leaves: its state directory with the owner marker. */
+    const earlierRun = (box: Sandbox) => {
+        fs.mkdirSync(stateDir(box.home), { recursive: true });
+        fs.writeFileSync(path.join(stateDir(box.home), OWNER_MARKER), "cluster kubetracing-scripts, created by kubetracing\n");
+    };
 
     it("are valid bash", () => {
         for (const s of Object.values(scripts)) expect(spawnSync("bash", ["-n", "-c", s]).status).toBe(0);
     });
 
     it("create writes the rendered files byte for byte and runs the engine there", () => {
-        const box = sandbox(engine, cliVersion);
+        const box = sandbox(engine);
         const r = box.run(scripts.create);
         expect(r.stderr).toBe("");
         expect(r.status).toBe(0);
         for (const a of rendered.artifacts.filter((x) => x.neededByEngine)) {
             expect(fs.readFileSync(path.join(stateDir(box.home), a.fileName), "utf8")).toBe(a.content);
         }
-        const create = box.calls().find((c) => /^(cluster create|create cluster)/.test(c))!;
+        const create = box.calls().find(isCreate)!;
         expect(create).toContain(`cwd=${stateDir(box.home)}`);
         if (engine === "kind") expect(create).toMatch(/create cluster --config kind-config.yaml --kubeconfig .\/kubeconfig --wait 300s .*net=kubetracing-scripts-net$/);
         else expect(create).toMatch(/^cluster create --config k3d-config.yaml/);
     });
 
-    it("create recovers from a leftover cluster of the same name", () => {
-        const box = sandbox(engine, cliVersion, ["kubetracing-scripts"]);
+    it("create leaves every file it and the engine write readable by the user only, whatever the umask", () => {
+        const box = sandbox(engine);
+        expect(box.run(`umask 022; ${scripts.create}`).status).toBe(0);
+        const files = fs.readdirSync(stateDir(box.home));
+        if (engine === "kind") expect(files).toContain("kubeconfig");
+        for (const f of files) expect((fs.statSync(path.join(stateDir(box.home), f)).mode & 0o077).toString(8)).toBe("0");
+        expect(fs.statSync(stateDir(box.home)).mode & 0o077).toBe(0);
+    });
+
+    it("create recovers from a leftover cluster an earlier run of this stack made", () => {
+        const box = sandbox(engine, { existing: ["kubetracing-scripts"] });
+        earlierRun(box);
         const r = box.run(scripts.create);
         expect(r.status).toBe(0);
-        expect(r.stderr).toContain("deleting leftover cluster kubetracing-scripts");
+        expect(r.stderr).toContain("deleting leftover cluster kubetracing-scripts from an earlier run of this stack");
         const calls = box.calls();
-        const del = calls.findIndex((c) => /^(cluster delete|delete cluster)/.test(c));
-        const create = calls.findIndex((c) => /^(cluster create|create cluster)/.test(c));
+        const del = calls.findIndex(isDelete);
         expect(del).toBeGreaterThan(-1);
-        expect(create).toBeGreaterThan(del);
+        expect(calls.findIndex(isCreate)).toBeGreaterThan(del);
+    });
+
+    it("create refuses to delete a cluster of the same name that this stack did not make", () => {
+        const box = sandbox(engine, { existing: ["kubetracing-scripts"] });
+        const r = box.run(scripts.create);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain(`a ${engine} cluster named kubetracing-scripts exists that this stack did not create (no ${OWNER_MARKER}`);
+        expect(box.calls().filter((c) => isDelete(c) || isCreate(c))).toEqual([]);
     });
 
     it("create refuses an engine CLI older than the node image needs, before touching anything", () => {
-        const box = sandbox(engine, "0.1.0");
+        const box = sandbox(engine, { version: "0.1.0" });
         const r = box.run(scripts.create);
         expect(r.status).toBe(1);
         expect(r.stderr).toMatch(new RegExp(`${engine} 0\\.1\\.0 is too old for this node image; need ${engine} >= `));
         expect(box.calls().every((c) => c.startsWith("version"))).toBe(true);
     });
 
+    it("create says so when the engine prints no version it can read", () => {
+        const box = sandbox(engine, { versionText: "garbage: no version here" });
+        const r = box.run(scripts.create);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(new RegExp(`kubetracing: ${engine} of unknown version is too old for this node image; need ${engine} >= `));
+    });
+
     it("create says what to install when the engine is missing", () => {
-        const r = spawnSync("/bin/bash", ["-c", scripts.create], { env: { PATH: "/usr/bin:/bin", HOME: os.tmpdir() }, encoding: "utf8" });
+        const r = spawnSync("/bin/bash", ["-c", scripts.create], { env: { PATH: "/usr/bin:/bin", HOME: tempDir("home") }, encoding: "utf8" });
         expect(r.status).toBe(1);
         expect(r.stderr).toMatch(new RegExp(`kubetracing: ${engine} is not on PATH; install ${engine} >= `));
     });
 
+    it.each([["create"], ["delete"]] as const)("%s fails, changing nothing, when the engine cannot list its clusters", (which) => {
+        const box = sandbox(engine, { existing: ["kubetracing-scripts"], dockerDown: true });
+        earlierRun(box);
+        const r = box.run(scripts[which]);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain(`kubetracing: cannot list ${engine} clusters (is Docker running?), so whether kubetracing-scripts exists is unknown; nothing was changed`);
+        expect(r.stderr).toContain("Cannot connect to the Docker daemon");
+        expect(box.calls().filter((c) => isDelete(c) || isCreate(c))).toEqual([]);
+        // The state directory (and its marker) stays for the next attempt.
+        expect(fs.existsSync(path.join(stateDir(box.home), OWNER_MARKER))).toBe(true);
+    });
+
     it("delete removes the cluster and its state directory, and is a no-op when it is gone", () => {
-        const box = sandbox(engine, cliVersion, ["kubetracing-scripts"]);
+        const box = sandbox(engine);
         expect(box.run(scripts.create).status).toBe(0);
+        fs.appendFileSync(path.join(box.home, "..", "clusters"), "kubetracing-scripts\n");
         expect(box.run(scripts.delete).status).toBe(0);
+        expect(box.calls().filter(isDelete)).toHaveLength(1);
         expect(fs.existsSync(stateDir(box.home))).toBe(false);
         expect(box.run(scripts.delete).status).toBe(0);
+        expect(box.calls().filter(isDelete)).toHaveLength(1);
+    });
+
+    it("an engine call that hangs is stopped after its time limit, with a message", () => {
+        const { scripts: quick } = scriptsFor({ engine, kubernetesVersion: "1.33" }, { query: 5, create: 1, delete: 5 });
+        const box = sandbox(engine, { hangOnCreate: true });
+        const started = Date.now();
+        const r = box.run(quick.create);
+        expect(r.status).toBe(124);
+        expect(r.stderr).toMatch(/kubetracing: '.*(cluster create|create cluster).*' did not finish within 1s/);
+        expect(Date.now() - started).toBeLessThan(15_000);
     });
 
     it("kubeconfig prints the engine's kubeconfig", () => {
-        const box = sandbox(engine, cliVersion);
+        const box = sandbox(engine);
         expect(box.run(scripts.kubeconfig).stdout).toBe("apiVersion: v1\n");
     });
 });
