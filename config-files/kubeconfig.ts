@@ -23,14 +23,42 @@ function sortedKeys(value: unknown): unknown {
     return value;
 }
 
+/** An error about the kubeconfig that says where, never what: the text holds the cluster's credentials. */
+export class KubeconfigError extends Error {
+    constructor(problem: string) {
+        super(`the engine's kubeconfig ${problem}; its text is not shown because it holds the cluster's credentials`);
+        this.name = "KubeconfigError";
+    }
+}
+
+/**
+ * yaml's own errors quote the offending lines (a duplicated `client-key-data:` would print the
+ * private key), and its warnings go to the console; only the error's code and position come out.
+ */
+function parseKubeconfigText(text: string): Record<string, any> {
+    let doc: unknown;
+    try {
+        doc = parseYaml(text, { prettyErrors: false, logLevel: "error", uniqueKeys: true });
+    } catch (err) {
+        const e = err as { code?: string; pos?: [number, number] };
+        const before = e.pos ? text.slice(0, e.pos[0]) : undefined;
+        const where = before === undefined ? "" : ` at line ${before.split("\n").length}, column ${before.length - before.lastIndexOf("\n")}`;
+        throw new KubeconfigError(`is not valid YAML (${e.code ?? "parse error"}${where})`);
+    }
+    if (doc === null || doc === undefined) return {};
+    if (typeof doc !== "object" || Array.isArray(doc)) throw new KubeconfigError("is not a YAML map");
+    return doc as Record<string, any>;
+}
+
 export function normalizeKubeconfig(text: string, name: string): string {
-    const doc = (parseYaml(text) ?? {}) as Record<string, any>;
-    const contexts = (doc.contexts ?? []) as Named<{ cluster: string; user: string }>[];
+    const doc = parseKubeconfigText(text);
+    const list = (key: string) => (Array.isArray(doc[key]) ? doc[key] : []);
+    const contexts = list("contexts") as Named<{ cluster: string; user: string }>[];
     const current = contexts.find((c) => c.name === doc["current-context"]) ?? (contexts.length === 1 ? contexts[0] : undefined);
-    const cluster = (doc.clusters ?? []).find((c: Named<unknown>) => c.name === current?.context?.cluster)?.cluster;
-    const user = (doc.users ?? []).find((u: Named<unknown>) => u.name === current?.context?.user)?.user;
+    const cluster = list("clusters").find((c: Named<unknown>) => c?.name === current?.context?.cluster)?.cluster;
+    const user = list("users").find((u: Named<unknown>) => u?.name === current?.context?.user)?.user;
     if (!current || !cluster || !user) {
-        throw new Error("the engine's kubeconfig has no current context with a cluster and a user");
+        throw new KubeconfigError("has no current context with a cluster and a user");
     }
     return toYaml({
         apiVersion: "v1",

@@ -1,6 +1,9 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { normalizeKubeconfig } from "../config-files/kubeconfig";
+import { KubeconfigError, normalizeKubeconfig } from "../config-files/kubeconfig";
 import { FAKE_KUBECONFIG } from "./pulumi-harness";
+import { PROJECT_DIR } from "./helpers";
 
 const kindStyle = `apiVersion: v1
 kind: Config
@@ -50,5 +53,52 @@ describe("kubeconfig normalization", () => {
 
     it("refuses a kubeconfig without a usable current context", () => {
         expect(() => normalizeKubeconfig("apiVersion: v1\nkind: Config\n", "x")).toThrow(/no current context/);
+    });
+});
+
+describe("a malformed kubeconfig from the engine", () => {
+    // Recognisable stand-ins for the credentials a real kubeconfig carries.
+    const KEY = "UFJJVkFURS1LRVktTUFURVJJQUw=";
+    const TOKEN = "secret-token-4f9a";
+    const withCredentials = FAKE_KUBECONFIG.replace("client-key-data: S0VZ", `client-key-data: ${KEY}\n    token: ${TOKEN}`);
+    const malformed: [string, string][] = [
+        ["a duplicated key", withCredentials.replace(`client-key-data: ${KEY}`, `client-key-data: ${KEY}\n    client-key-data: ${KEY}`)],
+        ["bad indentation", withCredentials.replace(`    token: ${TOKEN}`, `      token: ${TOKEN}\n   x`)],
+        ["an unclosed quote", withCredentials.replace(`token: ${TOKEN}`, `token: "${TOKEN}`)],
+        ["a tab for indentation", withCredentials.replace(`    token: ${TOKEN}`, `\ttoken: ${TOKEN}`)],
+        ["a list at the top", `- ${KEY}\n- ${TOKEN}\n`],
+        ["an unknown tag and no usable context", withCredentials.replace(`token: ${TOKEN}`, `token: !secret ${TOKEN}`).replace(/contexts:\n[\s\S]*?current-context/, "contexts: []\ncurrent-context")],
+    ];
+
+    it.each(malformed)("with %s: the error names the problem and carries none of its text", (_what, text) => {
+        const warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+        const consoleWarn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+        let message = "";
+        try {
+            normalizeKubeconfig(text, "x");
+        } catch (err) {
+            expect(err).toBeInstanceOf(KubeconfigError);
+            message = (err as Error).message;
+        }
+        const printed = JSON.stringify([warn.mock.calls, consoleWarn.mock.calls]);
+        warn.mockRestore();
+        consoleWarn.mockRestore();
+        expect(message).toMatch(/^the engine's kubeconfig .*; its text is not shown because it holds the cluster's credentials$/);
+        for (const secret of [KEY, TOKEN, "client-key-data"]) {
+            expect(message).not.toContain(secret);
+            expect(printed).not.toContain(secret);
+        }
+    });
+
+    it("under mocks: the error that fails the stack carries no credentials", () => {
+        const r = spawnSync(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "tests/stack-in-child.ts"], {
+            cwd: PROJECT_DIR,
+            env: { ...process.env, KUBETRACING_FAKE_KUBECONFIG: malformed[0][1] },
+            encoding: "utf8",
+            timeout: 60_000,
+        });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/program failed: KubeconfigError: .*the engine's kubeconfig is not valid YAML \(DUPLICATE_KEY at line 20, column 5\)/);
+        for (const secret of [KEY, TOKEN]) expect(r.stderr + r.stdout).not.toContain(secret);
     });
 });
