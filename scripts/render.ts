@@ -5,44 +5,125 @@
 // (role → file name), with no Pulumi CLI and no Docker. Same renderers and errors as `pulumi up`.
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "util";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, parseSettings, readConfigDeclarations } from "../config-files/settings";
 import { stackNames } from "../config-files/names";
 import { renderStack } from "../config-files/render-stack";
-import { readStackConfig, stackNameFromFile } from "../config-files/stack-file";
+import { readStackConfig, stackNameFromFile, StackFileError } from "../config-files/stack-file";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run render -- (--stack NAME | --config Pulumi.NAME.yaml) --out DIR";
+export const INDEX_FILE = "render.json";
 
-function parseArgs(argv: string[]): Record<string, string> {
-    const args: Record<string, string> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const m = /^--(stack|config|out)(?:=(.*))?$/.exec(argv[i]);
-        if (!m) throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
-        const value = m[2] ?? argv[++i];
-        if (value === undefined) throw new Error(`--${m[1]} needs a value\n${USAGE}`);
-        args[m[1]] = value;
+/** A refused invocation: exit 2 with this message. */
+export class RenderUsageError extends Error {}
+
+function options(argv: string[]): { stack?: string; config?: string; out?: string } {
+    try {
+        return parseArgs({
+            args: argv,
+            options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" } },
+            strict: true,
+            allowPositionals: false,
+        }).values;
+    } catch (err) {
+        throw new RenderUsageError(`${(err as Error).message}\n${USAGE}`);
     }
-    return args;
+}
+
+/**
+ * Creates the output directory one level at a time. `mkdirSync(…, { recursive: true })` can loop
+ * forever where a parent exists but cannot hold directories (under /proc, for one).
+ */
+function makeDirectory(dir: string): void {
+    const missing: string[] = [];
+    let at = dir;
+    for (;;) {
+        let stat: fs.Stats | undefined;
+        try {
+            stat = fs.statSync(at);
+        } catch {
+            stat = undefined;
+        }
+        if (stat) {
+            if (!stat.isDirectory()) throw new RenderUsageError(`--out ${dir}: ${at} exists and is not a directory`);
+            break;
+        }
+        const parent = path.dirname(at);
+        if (parent === at) break;
+        missing.unshift(at);
+        at = parent;
+    }
+    for (const d of missing) {
+        try {
+            fs.mkdirSync(d, { mode: 0o755 });
+        } catch (err) {
+            throw new RenderUsageError(`--out ${dir}: cannot create ${d} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        }
+    }
+}
+
+/**
+ * An existing --out directory must be empty, or hold an earlier render: then the files its
+ * render.json lists (plain names in that directory, nothing else) are removed first, so a file the
+ * new render no longer writes does not linger. Anything else in it is left alone.
+ */
+function clearPreviousRender(outDir: string): void {
+    const entries = fs.readdirSync(outDir);
+    if (!entries.length) return;
+    if (!entries.includes(INDEX_FILE)) {
+        throw new RenderUsageError(`--out ${outDir} is not empty and holds no ${INDEX_FILE} of an earlier render; give an empty or new directory`);
+    }
+    let listed: string[];
+    try {
+        const index = JSON.parse(fs.readFileSync(path.join(outDir, INDEX_FILE), "utf8"));
+        listed = Object.values(index.artifacts ?? {}).filter((f): f is string => typeof f === "string");
+    } catch (err) {
+        throw new RenderUsageError(`--out ${outDir}: its ${INDEX_FILE} cannot be read (${(err as Error).message}); give an empty or new directory`);
+    }
+    for (const name of [...listed, INDEX_FILE]) {
+        if (name !== path.basename(name) || name === "." || name === "..") continue;
+        const file = path.join(outDir, name);
+        const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+        // A symlink is removed itself, never followed; a directory is not ours to remove.
+        if (stat && !stat.isDirectory()) fs.unlinkSync(file);
+    }
+}
+
+/** Writes a new file; never through a symlink or over something that is already there. */
+function writeNew(file: string, content: string): void {
+    try {
+        fs.writeFileSync(file, content, { flag: "wx" });
+    } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EEXIST") {
+            throw new RenderUsageError(`${file} already exists and is not from an earlier render; give an empty or new directory`);
+        }
+        throw err;
+    }
 }
 
 export function render(argv: string[]): { outDir: string; files: string[] } {
-    const args = parseArgs(argv);
-    if (!args.out || (!args.stack && !args.config)) throw new Error(USAGE);
+    const args = options(argv);
+    if (!args.out || !args.stack === !args.config) throw new RenderUsageError(USAGE);
+    if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
+        throw new RenderUsageError(`--stack ${JSON.stringify(args.stack)}: a stack name has letters, digits, '_', '.' and '-' only`);
+    }
     const stackFile = args.config ? path.resolve(args.config) : path.join(PROJECT_DIR, `Pulumi.${args.stack}.yaml`);
     const stack = args.stack ?? stackNameFromFile(stackFile);
-    if (!stack) throw new Error(`cannot tell the stack name from ${stackFile}: name the file Pulumi.<stack>.yaml or pass --stack`);
-    if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${stackFile}`);
+    if (!stack) throw new RenderUsageError(`cannot tell the stack name from ${stackFile}: name the file Pulumi.<stack>.yaml or pass --stack`);
+    if (!fs.existsSync(stackFile)) throw new RenderUsageError(`no stack file ${stackFile}`);
 
     const projectYaml = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
     const project = (parseYaml(projectYaml) as { name: string }).name;
-    const settings = parseSettings(readStackConfig(fs.readFileSync(stackFile, "utf8")), readConfigDeclarations(projectYaml));
+    const settings = parseSettings(readStackConfig(fs.readFileSync(stackFile, "utf8"), path.basename(stackFile)), readConfigDeclarations(projectYaml));
     const names = stackNames(project, stack);
     const rendered = renderStack(settings, names);
 
     const outDir = path.resolve(args.out);
-    fs.mkdirSync(outDir, { recursive: true });
-    for (const a of rendered.artifacts) fs.writeFileSync(path.join(outDir, a.fileName), a.content);
+    makeDirectory(outDir);
+    clearPreviousRender(outDir);
+    for (const a of rendered.artifacts) writeNew(path.join(outDir, a.fileName), a.content);
     const index = {
         project,
         stack,
@@ -53,16 +134,19 @@ export function render(argv: string[]): { outDir: string; files: string[] } {
         artifacts: Object.fromEntries(rendered.artifacts.map((a) => [a.role, a.fileName])),
         notes: rendered.notes,
     };
-    fs.writeFileSync(path.join(outDir, "render.json"), JSON.stringify(index, null, 2) + "\n");
-    return { outDir, files: [...rendered.artifacts.map((a) => a.fileName), "render.json"] };
+    writeNew(path.join(outDir, INDEX_FILE), JSON.stringify(index, null, 2) + "\n");
+    return { outDir, files: [...rendered.artifacts.map((a) => a.fileName), INDEX_FILE] };
 }
 
 if (require.main === module) {
     try {
         const { outDir, files } = render(process.argv.slice(2));
         console.log(`wrote ${files.length} files to ${outDir}:\n  ${files.join("\n  ")}`);
+        const { notes } = JSON.parse(fs.readFileSync(path.join(outDir, INDEX_FILE), "utf8")) as { notes: string[] };
+        for (const note of notes) console.error(`warning: ${note}`);
     } catch (err) {
-        console.error(err instanceof ConfigError ? err.message : `render: ${(err as Error).message}`);
+        const known = err instanceof ConfigError || err instanceof StackFileError || err instanceof RenderUsageError;
+        console.error(err instanceof ConfigError ? err.message : `render: ${known ? (err as Error).message : (err as Error).stack}`);
         process.exit(2);
     }
 }
