@@ -12,8 +12,13 @@ packages=(etcd-server etcd-client containerd)
 
 cannot() { echo "fetch-binaries: $*" >&2; exit 3; }
 
+# The tests run what is in the cache as root: it must be ours alone, or anyone could plant a binary.
+mkdir -p "$cache" 2>/dev/null || cannot "cannot create the cache directory $cache as $(id -un) (run as root, or set KUBETRACING_BINARY_CACHE to a directory you own)"
+[ -O "$cache" ] && [ -w "$cache" ] || cannot "the cache directory $cache is not owned and writable by $(id -un); remove it or set KUBETRACING_BINARY_CACHE"
+writable=$(find "$cache" -maxdepth 2 -perm -0002 -print -quit 2>/dev/null || true)
+[ -z "$writable" ] || cannot "$writable is writable by every user, so the binaries in $cache cannot be trusted; remove $cache and run again"
+
 # One download at a time: test files running in parallel all ask for the binaries.
-mkdir -p "$cache"
 if command -v flock >/dev/null; then exec 9>"$cache/.lock" && flock 9; fi
 
 all_cached=true

@@ -2,8 +2,8 @@
 // receiver (@elastic/mockotlpserver), and the processes under test.
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { useTempDirs } from "../helpers";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -100,8 +100,11 @@ export async function startReceiver(): Promise<Receiver> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Per test file, under one directory removed after the file's tests (helpers.ts). */
+const temp = useTempDirs("binaries");
+
 export function tempDir(prefix: string): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), `kt-${prefix}-`));
+    return temp(prefix);
 }
 
 export interface Running {
