@@ -21,16 +21,16 @@ export interface HttpResponse {
 }
 
 export interface VerifyIO {
-    /** GET a URL; rejects when nothing answers. */
-    get(url: string): Promise<HttpResponse>;
-    /** Create and delete a small pod, so the control plane has something to trace. */
-    activity(): Promise<void>;
+    /** GET a URL within timeoutMs (the whole answer, not just its start); rejects when nothing (or too much) answers. */
+    get(url: string, timeoutMs: number): Promise<HttpResponse>;
+    /** Create and delete a small pod within timeoutMs, so the control plane has something to trace; rejects when it cannot. */
+    activity(timeoutMs: number): Promise<void>;
     now(): number;
     sleep(ms: number): Promise<void>;
 }
 
 export interface VerifyOptions {
-    /** Total wait for spans after the activity. */
+    /** The whole run's limit: every request, the test pod and the wait for spans fit in it. */
     timeoutMs: number;
     pollMs: number;
     /** How far back a span may start and still count. */
@@ -49,14 +49,47 @@ export interface ComponentResult {
 }
 
 export interface VerifyReport {
-    exitCode: 0 | 1 | 3;
+    exitCode: 0 | 1 | 2 | 3;
     jaegerUrl: string;
     components: ComponentResult[];
-    /** Set when Jaeger itself could not be asked. */
+    /** Set when verify could not do its job: bad usage or outputs (2), Jaeger unreachable or answering wrongly (3). */
     error?: string;
 }
 
 export const EXIT = { ok: 0, missing: 1, usage: 2, jaegerUnreachable: 3 } as const;
+
+/** No single request waits longer than this, whatever time is left. */
+export const MAX_REQUEST_MS = 10_000;
+
+/** Jaeger answered, but not what its API v3 answers: a proxy, another service on the port, a broken build. */
+export class JaegerAnswerError extends Error {
+    constructor(what: string) {
+        super(what);
+        this.name = "JaegerAnswerError";
+    }
+}
+
+/** A short, printable piece of an unexpected body (it may be HTML, or binary). */
+const excerpt = (body: string) => JSON.stringify(body.trim().slice(0, 120).replace(/[^\x20-\x7e]/g, "?"));
+
+function parseJson(response: HttpResponse, what: string): unknown {
+    if (response.status !== 200) throw new JaegerAnswerError(`${what} answered HTTP ${response.status} (expected 200): ${excerpt(response.body)}`);
+    try {
+        return JSON.parse(response.body);
+    } catch {
+        throw new JaegerAnswerError(`${what} answered 200 with a body that is not JSON: ${excerpt(response.body)}`);
+    }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** /api/v3/services answers 200 {"services": [...]}; anything else is not a Jaeger query API. */
+export function checkServicesResponse(response: HttpResponse): void {
+    const data = parseJson(response, "/api/v3/services");
+    if (!isObject(data) || !Array.isArray(data.services)) {
+        throw new JaegerAnswerError(`/api/v3/services answered without a "services" list: ${excerpt(response.body)}`);
+    }
+}
 
 interface JaegerSpan {
     name: string;
@@ -69,13 +102,32 @@ interface JaegerSpan {
  */
 export function spansOfTracesResponse(response: HttpResponse, serviceName: string): JaegerSpan[] {
     if (response.status === 404) return [];
-    if (response.status !== 200) throw new Error(`Jaeger answered ${response.status}: ${response.body.trim().slice(0, 200)}`);
-    const data = JSON.parse(response.body) as { result?: { resourceSpans?: any[] } };
+    const data = parseJson(response, "/api/v3/traces");
+    const wrong = (what: string) => new JaegerAnswerError(`/api/v3/traces answered OTLP-JSON with ${what}`);
+    if (!isObject(data) || !isObject(data.result)) throw wrong(`no "result" object: ${excerpt(response.body)}`);
+    const list = (value: unknown, name: string): unknown[] => {
+        if (value === undefined) return [];
+        if (!Array.isArray(value)) throw wrong(`"${name}" that is not a list`);
+        return value;
+    };
     const spans: JaegerSpan[] = [];
-    for (const rs of data.result?.resourceSpans ?? []) {
-        const service = rs.resource?.attributes?.find((a: any) => a.key === "service.name")?.value?.stringValue;
+    for (const rs of list(data.result.resourceSpans, "resourceSpans")) {
+        if (!isObject(rs)) throw wrong("a resourceSpans entry that is not an object");
+        const attributes = isObject(rs.resource) ? list(rs.resource.attributes, "resource.attributes") : [];
+        const serviceAttribute = attributes.find((a) => isObject(a) && a.key === "service.name") as { value?: { stringValue?: unknown } } | undefined;
+        const service = serviceAttribute?.value?.stringValue;
         if (service !== undefined && service !== serviceName) continue;
-        for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ name: s.name, startTimeUnixNano: String(s.startTimeUnixNano) });
+        for (const ss of list(rs.scopeSpans, "scopeSpans")) {
+            if (!isObject(ss)) throw wrong("a scopeSpans entry that is not an object");
+            for (const s of list(ss.spans, "spans")) {
+                const start = isObject(s) ? s.startTimeUnixNano : undefined;
+                const startText = typeof start === "number" && Number.isSafeInteger(start) && start >= 0 ? String(start) : start;
+                if (!isObject(s) || typeof s.name !== "string" || typeof startText !== "string" || !/^\d{1,20}$/.test(startText)) {
+                    throw wrong(`a span without a name and a startTimeUnixNano in nanoseconds: ${excerpt(JSON.stringify(s) ?? "")}`);
+                }
+                spans.push({ name: s.name, startTimeUnixNano: startText });
+            }
+        }
     }
     return spans;
 }
@@ -109,34 +161,44 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
     const link = (service: string) => `${jaegerUrl}/search?service=${encodeURIComponent(service)}`;
     const results = new Map<TracedComponent, ComponentResult>();
     const pending = () => outputs.tracedComponents.filter((c) => !results.has(c));
+    // One deadline for the whole run: no request, pod or wait may outlast --timeout.
+    const deadline = io.now() + options.timeoutMs;
+    const timeLeft = () => deadline - io.now();
+    const requestTimeout = () => Math.min(MAX_REQUEST_MS, timeLeft());
+    const failed = (exitCode: 2 | 3, error: string): VerifyReport => ({ exitCode, jaegerUrl, components: [...results.values()], error });
+    const jaegerFailure = (err: unknown, when: string) =>
+        failed(EXIT.jaegerUnreachable, err instanceof JaegerAnswerError ? `Jaeger at ${jaegerUrl} answered wrongly: ${err.message}` : `Jaeger at ${jaegerUrl} ${when}: ${(err as Error).message}`);
     try {
-        await io.get(`${jaegerUrl}/api/v3/services`);
+        checkServicesResponse(await io.get(`${jaegerUrl}/api/v3/services`, requestTimeout()));
     } catch (err) {
-        return { exitCode: EXIT.jaegerUnreachable, jaegerUrl, components: [], error: `Jaeger at ${jaegerUrl} did not answer: ${(err as Error).message}` };
+        return jaegerFailure(err, "did not answer");
     }
-    await io.activity();
-    const started = io.now();
+    try {
+        await io.activity(timeLeft());
+    } catch (err) {
+        return failed(EXIT.usage, `could not create the test pod with the stack's kubeconfig: ${(err as Error).message}; pass --no-activity to look for spans without it`);
+    }
     for (;;) {
         for (const component of pending()) {
+            if (timeLeft() <= 0) break;
             const service = SERVICE_NAMES[component];
             const now = io.now();
             const url = `${jaegerUrl}/api/v3/traces?query.service_name=${encodeURIComponent(service)}` +
                 `&query.start_time_min=${iso(now - options.lookbackMs)}&query.start_time_max=${iso(now + 60_000)}&query.num_traces=100`;
-            let response: HttpResponse;
+            let spans: JaegerSpan[];
             try {
-                response = await io.get(url);
+                spans = spansOfTracesResponse(await io.get(url, requestTimeout()), service);
             } catch (err) {
-                return { exitCode: EXIT.jaegerUnreachable, jaegerUrl, components: [...results.values()], error: `Jaeger at ${jaegerUrl} stopped answering: ${(err as Error).message}` };
+                return jaegerFailure(err, "stopped answering");
             }
-            const spans = spansOfTracesResponse(response, service);
             if (spans.length) {
                 const newestNs = spans.map((s) => BigInt(s.startTimeUnixNano)).reduce((a, b) => (a > b ? a : b));
                 const ageSeconds = Math.max(0, Math.round((now - Number(newestNs / 1_000_000n)) / 1000));
                 results.set(component, { component, serviceName: service, spans: spans.length, newestSpanAgeSeconds: ageSeconds, jaegerLink: link(service) });
             }
         }
-        if (!pending().length || io.now() - started >= options.timeoutMs) break;
-        await io.sleep(options.pollMs);
+        if (!pending().length || timeLeft() <= 0) break;
+        await io.sleep(Math.min(options.pollMs, timeLeft()));
     }
     for (const component of pending()) {
         results.set(component, { component, serviceName: SERVICE_NAMES[component], spans: 0, jaegerLink: link(SERVICE_NAMES[component]), likelyCause: likelyCause(component, outputs) });

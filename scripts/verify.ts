@@ -4,99 +4,199 @@
 //
 // Creates and deletes a small pod so the control plane has work to trace, then asks Jaeger's API v3
 // for each traced component's spans. Prints a table (or JSON); exit 0 all found, 1 some missing,
-// 2 bad usage or outputs, 3 Jaeger unreachable.
+// 2 bad usage or outputs (or the test pod could not be made), 3 Jaeger unreachable or answering wrongly.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { EXIT, formatTable, verify, VerifyOutputs } from "./verify-core";
+import { parseArgs } from "util";
+import { COMPONENTS, TracedComponent } from "../config-files/settings";
+import { EXIT, formatTable, verify, VerifyOutputs, VerifyReport } from "./verify-core";
 
 /** Pinned image of the pod verify runs. */
 export const ACTIVITY_IMAGE = "busybox:1.36.1";
 const USAGE = "usage: npm run verify -- (--stack NAME | --outputs FILE) [--json] [--timeout SECONDS] [--no-activity]";
+/** Jaeger's answers to verify's queries are small (num_traces=100); anything bigger is not one. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Longest --timeout taken: a day. */
+const MAX_TIMEOUT_SECONDS = 86_400;
 
-export function httpGet(url: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const req = http.get(url, { timeout: 10_000 }, (res) => {
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (d) => (body += d));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-        });
-        req.on("timeout", () => req.destroy(new Error("timed out")));
-        req.on("error", reject);
-    });
+/** GET with a deadline on the whole exchange (a trickling answer is cut off too) and a bounded body. */
+export async function httpGet(url: string, timeoutMs: number, maxBytes = MAX_BODY_BYTES): Promise<{ status: number; body: string }> {
+    const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
+    try {
+        // A redirect is an answer verify does not expect from Jaeger: report it, do not follow it.
+        const response = await fetch(url, { signal, redirect: "manual" });
+        const chunks: Uint8Array[] = [];
+        let size = 0;
+        if (response.body) {
+            for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+                size += chunk.byteLength;
+                if (size > maxBytes) {
+                    await response.body.cancel().catch(() => undefined);
+                    throw new Error(`the answer is larger than ${maxBytes} bytes`);
+                }
+                chunks.push(chunk);
+            }
+        }
+        return { status: response.status, body: Buffer.concat(chunks).toString("utf8") };
+    } catch (err) {
+        if (signal.aborted) throw new Error(`no complete answer within ${(timeoutMs / 1000).toFixed(1)}s`);
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(cause?.code ?? cause?.message ?? (err as Error).message);
+    }
+}
+
+/**
+ * The kubeconfig (the cluster's admin credentials) as a path kubectl can read more than once (it
+ * does) that leaves nothing behind however verify ends. On Linux the file is unlinked at once and
+ * reached through the descriptor kubectl inherits as fd 3; elsewhere it lives in a private temp
+ * directory until verify exits, is interrupted or is terminated.
+ */
+function kubeconfigForKubectl(kubeconfig: string): { path: string; stdio: ("ignore" | "pipe" | number)[]; close(): void } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubetracing-verify-"));
+    const file = path.join(dir, "kubeconfig");
+    fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
+    if (process.platform === "linux") {
+        const fd = fs.openSync(file, "r");
+        fs.rmSync(dir, { recursive: true, force: true });
+        return { path: "/dev/fd/3", stdio: ["ignore", "pipe", "pipe", fd], close: () => fs.closeSync(fd) };
+    }
+    const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+    const onSignal = (signal: NodeJS.Signals) => {
+        remove();
+        process.kill(process.pid, signal);
+    };
+    process.once("exit", remove);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, onSignal);
+    return {
+        path: file,
+        stdio: ["ignore", "pipe", "pipe"],
+        close: () => {
+            remove();
+            process.off("exit", remove);
+            for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, onSignal);
+        },
+    };
 }
 
 /** `kubectl run … -- echo hi`, wait for it, delete it: the tutorials' way to make the control plane work. */
-function podActivity(kubeconfig: string): () => Promise<void> {
-    return async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubetracing-verify-"));
-        const file = path.join(dir, "kubeconfig");
-        fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
+export function podActivity(kubeconfig: string): (timeoutMs: number) => Promise<void> {
+    return async (timeoutMs) => {
+        const started = Date.now();
+        const left = () => Math.max(1, timeoutMs - (Date.now() - started));
         const pod = `kubetracing-verify-${Date.now().toString(36)}`;
-        const kubectl = (...args: string[]) => spawnSync("kubectl", ["--kubeconfig", file, ...args], { encoding: "utf8" });
+        const config = kubeconfigForKubectl(kubeconfig);
+        // env passed on purpose: kubectl is looked up on this process's PATH as it is now.
+        const kubectl = (...args: string[]) =>
+            spawnSync("kubectl", ["--kubeconfig", config.path, ...args], { stdio: config.stdio, env: process.env, encoding: "utf8", timeout: left(), killSignal: "SIGKILL" });
         try {
             const run = kubectl("run", pod, `--image=${ACTIVITY_IMAGE}`, "--restart=Never", "--command", "--", "echo", "hi");
-            if (run.status !== 0) throw new Error(`kubectl run failed: ${run.stderr || run.error}`);
-            kubectl("wait", `pod/${pod}`, "--for=jsonpath={.status.phase}=Succeeded", "--timeout=120s");
-            kubectl("delete", "pod", pod, "--wait=true", "--timeout=60s");
+            if (run.status !== 0) throw new Error(`kubectl run failed: ${(run.stderr || String(run.error ?? run.signal)).trim()}`);
+            try {
+                // Its spans come whether or not the pod gets to finish; only the run above must succeed.
+                kubectl("wait", `pod/${pod}`, "--for=jsonpath={.status.phase}=Succeeded", `--timeout=${Math.ceil(Math.min(120_000, left()) / 1000)}s`);
+            } finally {
+                kubectl("delete", "pod", pod, "--wait=true", `--timeout=${Math.ceil(Math.min(60_000, left()) / 1000)}s`);
+            }
         } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
+            config.close();
         }
     };
 }
 
-function readOutputs(args: Record<string, string>): VerifyOutputs & { kubeconfig?: string } {
-    if (args.outputs) return JSON.parse(fs.readFileSync(args.outputs, "utf8"));
-    const text = execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", args.stack], { encoding: "utf8" });
+type Outputs = VerifyOutputs & { kubeconfig?: string };
+
+/** The outputs verify needs, checked: a problem names the output and what is expected. */
+export function checkOutputs(value: unknown): Outputs {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new Error(`the outputs are ${value === null ? "null" : Array.isArray(value) ? "a list" : typeof value}, not an object of stack outputs; is this a kubetracing stack?`);
+    }
+    const o = value as Record<string, unknown>;
+    if (typeof o.jaegerUrl !== "string" || typeof o.tracedComponents === "undefined") {
+        throw new Error("the outputs have no jaegerUrl or tracedComponents; is this a kubetracing stack?");
+    }
+    let url: URL | undefined;
+    try {
+        url = new URL(o.jaegerUrl);
+    } catch {
+        url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password || url.search || url.hash) {
+        throw new Error(`jaegerUrl ${JSON.stringify(o.jaegerUrl)}: expected an http:// or https:// URL such as http://127.0.0.1:32771`);
+    }
+    const traced = o.tracedComponents;
+    if (!Array.isArray(traced) || traced.length === 0 || traced.some((c) => !(COMPONENTS as readonly unknown[]).includes(c)) || new Set(traced).size !== traced.length) {
+        throw new Error(`tracedComponents ${JSON.stringify(traced)}: expected a non-empty list of distinct components from ${COMPONENTS.join(", ")}`);
+    }
+    if (o.kubeconfig !== undefined && typeof o.kubeconfig !== "string") throw new Error("kubeconfig: expected the kubeconfig's text");
+    return { ...(o as unknown as Outputs), tracedComponents: traced as TracedComponent[] };
+}
+
+function readOutputs(stack: string | undefined, file: string | undefined): unknown {
+    if (file) return JSON.parse(fs.readFileSync(file, "utf8"));
+    const text = execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack!], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     return JSON.parse(text);
 }
 
 export async function main(argv: string[]): Promise<number> {
-    const args: Record<string, string> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--json" || a === "--no-activity") args[a.slice(2)] = "true";
-        else if (/^--(stack|outputs|timeout)$/.test(a) && argv[i + 1] !== undefined) args[a.slice(2)] = argv[++i];
-        else return usage(`unknown argument ${a}`);
-    }
-    if (!args.stack && !args.outputs) return usage("--stack or --outputs is needed");
-    const timeoutSeconds = Number(args.timeout ?? 180);
-    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) return usage(`--timeout ${args.timeout}: expected a positive number of seconds`);
-
-    let outputs: VerifyOutputs & { kubeconfig?: string };
+    const asJson = argv.includes("--json");
+    const stop = (exitCode: 2, error: string, withUsage = false): number => {
+        if (asJson) process.stdout.write(JSON.stringify({ exitCode, components: [], error } satisfies Omit<VerifyReport, "jaegerUrl">, null, 2) + "\n");
+        console.error(`verify: ${error}${withUsage ? `\n${USAGE}` : ""}`);
+        return exitCode;
+    };
+    let values: { stack?: string; outputs?: string; timeout?: string; json?: boolean; "no-activity"?: boolean };
     try {
-        outputs = readOutputs(args);
+        values = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string" },
+                outputs: { type: "string" },
+                timeout: { type: "string" },
+                json: { type: "boolean" },
+                "no-activity": { type: "boolean" },
+            },
+            strict: true,
+            allowPositionals: false,
+        }).values;
     } catch (err) {
-        console.error(`verify: cannot read the stack outputs: ${(err as Error).message}`);
-        return EXIT.usage;
+        return stop(EXIT.usage, (err as Error).message, true);
     }
-    if (typeof outputs.jaegerUrl !== "string" || !Array.isArray(outputs.tracedComponents)) {
-        console.error("verify: the outputs have no jaegerUrl or tracedComponents; is this a kubetracing stack?");
-        return EXIT.usage;
+    if (!values.stack === !values.outputs) return stop(EXIT.usage, "give exactly one of --stack or --outputs", true);
+    const timeoutText = values.timeout ?? "180";
+    const timeoutSeconds = /^\d+(\.\d+)?$/.test(timeoutText) ? Number(timeoutText) : NaN;
+    if (!(timeoutSeconds > 0 && timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
+        return stop(EXIT.usage, `--timeout ${timeoutText}: expected a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS}`, true);
     }
-    const noActivity = args["no-activity"] === "true" || !outputs.kubeconfig;
-    if (!noActivity && spawnSync("kubectl", ["version", "--client"]).status !== 0) {
-        console.error("verify: kubectl is not on PATH (needed to create the test pod); install it or pass --no-activity");
-        return EXIT.usage;
+
+    let outputs: Outputs;
+    try {
+        outputs = checkOutputs(readOutputs(values.stack, values.outputs));
+    } catch (err) {
+        return stop(EXIT.usage, `cannot use the stack outputs: ${(err as Error).message}`);
+    }
+    const noActivity = values["no-activity"] === true || !outputs.kubeconfig;
+    if (!noActivity && spawnSync("kubectl", ["version", "--client"], { env: process.env, stdio: "ignore" }).status !== 0) {
+        return stop(EXIT.usage, "kubectl is not on PATH (needed to create the test pod); install it or pass --no-activity");
     }
     const report = await verify(outputs, {
-        get: httpGet,
+        get: (url, timeoutMs) => httpGet(url, timeoutMs),
         activity: noActivity ? async () => undefined : podActivity(outputs.kubeconfig!),
         now: () => Date.now(),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     }, { timeoutMs: timeoutSeconds * 1000, pollMs: 3000, lookbackMs: 15 * 60_000 });
-    process.stdout.write(args.json === "true" ? JSON.stringify(report, null, 2) + "\n" : formatTable(report));
+    process.stdout.write(asJson ? JSON.stringify(report, null, 2) + "\n" : formatTable(report));
     return report.exitCode;
 }
 
-function usage(problem: string): number {
-    console.error(`verify: ${problem}\n${USAGE}`);
-    return EXIT.usage;
-}
-
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err) => {
+            // A bug, not a verdict: say so, with the exit code of "could not check".
+            console.error(`verify: internal error: ${(err as Error).stack ?? err}`);
+            process.exit(EXIT.usage);
+        },
+    );
 }

@@ -1,11 +1,12 @@
 // verify against a fake Jaeger that answers like Jaeger's API v3 HTTP gateway
 // (cmd/query/app/apiv3/http_gateway.go): OTLP-JSON under "result", 404 {"error": …} when nothing matches.
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
 import { EXIT, formatTable, spansOfTracesResponse, verify, VerifyIO, VerifyOutputs } from "../scripts/verify-core";
-import { httpGet, main } from "../scripts/verify";
+import { httpGet, main, podActivity } from "../scripts/verify";
+import { PROJECT_DIR, useTempDirs } from "./helpers";
 
 interface FakeSpan {
     service: string;
@@ -16,7 +17,12 @@ interface FakeSpan {
 class FakeJaeger {
     spans: FakeSpan[] = [];
     requests: string[] = [];
-    private server = http.createServer((req, res) => this.handle(req, res));
+    /** Answers instead of the real API when it returns true (a broken or hostile Jaeger). */
+    override?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+    private server = http.createServer((req, res) => {
+        if (this.override?.(req, res)) return this.requests.push(req.url!);
+        this.handle(req, res);
+    });
     url = "";
 
     async start() {
@@ -25,6 +31,7 @@ class FakeJaeger {
         return this;
     }
     close() {
+        this.server.closeAllConnections();
         return new Promise<void>((r) => this.server.close(() => r()));
     }
 
@@ -33,7 +40,9 @@ class FakeJaeger {
         const u = new URL(req.url!, this.url);
         if (u.pathname === "/api/v3/services") {
             res.setHeader("Content-Type", "application/json");
-            return res.end(JSON.stringify({ services: [...new Set(this.spans.map((s) => s.service))] }));
+            const services = [...new Set(this.spans.map((s) => s.service))];
+            // Like the real Jaeger: protobuf JSON leaves out an empty list.
+            return res.end(JSON.stringify(services.length ? { services } : {}));
         }
         if (u.pathname === "/api/v3/traces") {
             const service = u.searchParams.get("query.service_name");
@@ -175,9 +184,11 @@ describe("verify", () => {
     it("gives up after the wait and ignores spans older than the lookback", async () => {
         const io = fakeIO();
         jaeger.spans = all.map((service) => ({ service, name: "old", startMs: io.now() - 20 * 60_000 }));
-        const report = await verify(outputsFor(jaeger.url), io, { ...options, timeoutMs: 6000 });
+        // Polls at 0, 3 and 6 s; the seventh second has no room for another.
+        const report = await verify(outputsFor(jaeger.url), io, { ...options, timeoutMs: 7000 });
         expect(report.exitCode).toBe(EXIT.missing);
         expect(jaeger.requests.filter((r) => r.includes("service_name=etcd")).length).toBe(3);
+        expect(io.now() - Date.UTC(2026, 10, 24, 12, 0, 0)).toBe(7000);
     });
 
     it("Jaeger unreachable → exit 3 without causing activity", async () => {
@@ -198,9 +209,11 @@ describe("verify", () => {
         ] } });
         expect(spansOfTracesResponse({ status: 200, body }, "etcd").map((s) => s.name)).toEqual(["a"]);
         expect(spansOfTracesResponse({ status: 404, body: '{"error":{"httpCode":404,"message":"No traces found"}}\n' }, "etcd")).toEqual([]);
-        expect(() => spansOfTracesResponse({ status: 500, body: "boom" }, "etcd")).toThrow(/Jaeger answered 500: boom/);
+        expect(() => spansOfTracesResponse({ status: 500, body: "boom" }, "etcd")).toThrow(/\/api\/v3\/traces answered HTTP 500 \(expected 200\): "boom"/);
     });
 });
+
+const tempDir = useTempDirs("verify");
 
 describe("npm run verify (the CLI)", () => {
     let jaeger: FakeJaeger;
@@ -217,17 +230,18 @@ describe("npm run verify (the CLI)", () => {
         jest.restoreAllMocks();
         await jaeger.close();
     });
-    const outputsFile = (outputs: object) => {
-        const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kt-verify-")), "outputs.json");
-        fs.writeFileSync(f, JSON.stringify(outputs));
+    const outputsFile = (outputs: unknown) => {
+        const f = path.join(tempDir("outputs"), "outputs.json");
+        fs.writeFileSync(f, typeof outputs === "string" ? outputs : JSON.stringify(outputs));
         return f;
     };
+    const jsonReport = () => JSON.parse(out.join(""));
 
     it("prints JSON for machines and exits 0 when everything is there", async () => {
         jaeger.spans = all.map((service) => ({ service, name: "x", startMs: Date.now() - 2000 }));
         const code = await main(["--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--json", "--timeout", "5"]);
         expect(code).toBe(0);
-        const report = JSON.parse(out.join(""));
+        const report = jsonReport();
         expect(report.components.map((c: any) => c.spans)).toEqual([1, 1, 1, 1]);
     });
 
@@ -237,17 +251,209 @@ describe("npm run verify (the CLI)", () => {
     });
 
     it.each([
-        [[], /--stack or --outputs is needed/],
-        [["--bogus"], /unknown argument --bogus/],
-        [["--outputs", "x.json", "--timeout", "soon"], /--timeout soon: expected a positive number/],
+        [[], /give exactly one of --stack or --outputs/],
+        [["--stack", "dev", "--outputs", "x.json"], /give exactly one of --stack or --outputs/],
+        [["--bogus"], /Unknown option '--bogus'/],
+        [["--outputs"], /Option '--outputs <value>' argument missing/],
+        [["--outputs", "x.json", "extra"], /Unexpected argument 'extra'/],
+        [["--outputs", "x.json", "--timeout", "soon"], /--timeout soon: expected a positive number of seconds/],
+        [["--outputs", "x.json", "--timeout", "0"], /--timeout 0: expected a positive number/],
+        [["--outputs", "x.json", "--timeout=-5"], /--timeout -5: expected a positive number/],
+        [["--outputs", "x.json", "--timeout", "1e9"], /--timeout 1e9: expected a positive number/],
+        [["--outputs", "x.json", "--timeout", "999999"], /--timeout 999999: expected a positive number of seconds, at most 86400/],
     ])("exits 2 with the usage for %j", async (argv, message) => {
         expect(await main(argv as string[])).toBe(2);
         expect(err.join("\n")).toMatch(message);
         expect(err.join("\n")).toContain("usage: npm run verify");
     });
 
-    it("exits 2 for outputs that are not a kubetracing stack's", async () => {
-        expect(await main(["--outputs", outputsFile({ foo: 1 }), "--no-activity"])).toBe(2);
-        expect(err.join()).toMatch(/no jaegerUrl or tracedComponents/);
+    it.each([
+        ["not a kubetracing stack's", { foo: 1 }, /no jaegerUrl or tracedComponents/],
+        ["null", "null", /the outputs are null, not an object of stack outputs/],
+        ["a list", "[1]", /the outputs are a list/],
+        ["not JSON", "{jaegerUrl", /cannot use the stack outputs: .*JSON/],
+        ["an unknown component", { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd", "scheduler"] }, /tracedComponents \["etcd","scheduler"\]: expected a non-empty list of distinct components from etcd, apiserver, kubelet, containerd/],
+        ["an empty tracedComponents", { jaegerUrl: "http://127.0.0.1:1", tracedComponents: [] }, /tracedComponents \[\]: expected a non-empty list/],
+        ["a component twice", { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd", "etcd"] }, /tracedComponents \["etcd","etcd"\]: expected a non-empty list of distinct/],
+        ["a file: jaegerUrl", { jaegerUrl: "file:///etc/passwd", tracedComponents: ["etcd"] }, /jaegerUrl "file:\/\/\/etc\/passwd": expected an http:\/\/ or https:\/\/ URL/],
+        ["a jaegerUrl that is no URL", { jaegerUrl: "127.0.0.1:16686", tracedComponents: ["etcd"] }, /jaegerUrl "127.0.0.1:16686": expected an http/],
+        ["a kubeconfig that is no text", { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd"], kubeconfig: { a: 1 } }, /kubeconfig: expected the kubeconfig's text/],
+    ])("exits 2, with a JSON report under --json, for outputs that are %s", async (_what, outputs, message) => {
+        expect(await main(["--outputs", outputsFile(outputs), "--no-activity", "--json"])).toBe(2);
+        expect(err.join()).toMatch(message);
+        expect(jsonReport()).toEqual({ exitCode: 2, components: [], error: expect.stringMatching(message) });
+        expect(jaeger.requests).toEqual([]);
     });
+
+    it("exits 2 for a missing outputs file", async () => {
+        expect(await main(["--outputs", path.join(tempDir("none"), "absent.json"), "--no-activity"])).toBe(2);
+        expect(err.join()).toMatch(/cannot use the stack outputs: ENOENT/);
+    });
+
+    /** Answers every traces query with this status and body; /api/v3/services stays real unless `services` is set. */
+    const answer = (status: number, body: string, headers: Record<string, string> = {}, services = false) => {
+        jaeger.override = (req, res) => {
+            if (!services && req.url!.startsWith("/api/v3/services")) return false;
+            res.writeHead(status, headers);
+            res.end(body);
+            return true;
+        };
+    };
+    const spanBody = (span: object) => JSON.stringify({ result: { resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] } });
+
+    it.each([
+        ["an HTML page", 200, "<html><body>Welcome to nginx</body></html>", /answered 200 with a body that is not JSON: "<html>/],
+        ["truncated JSON", 200, '{"result": {"resourceSpans": [', /answered 200 with a body that is not JSON/],
+        ["a 500", 500, "internal error", /answered HTTP 500 \(expected 200\): "internal error"/],
+        ["a 302", 302, "", /answered HTTP 302 \(expected 200\)/],
+        ["null", 200, "null", /no "result" object/],
+        ["resourceSpans: {}", 200, '{"result": {"resourceSpans": {}}}', /"resourceSpans" that is not a list/],
+        ["a non-numeric startTimeUnixNano", 200, spanBody({ name: "x", startTimeUnixNano: "yesterday" }), /a span without a name and a startTimeUnixNano in nanoseconds/],
+        ["a span without a name", 200, spanBody({ startTimeUnixNano: "1" }), /a span without a name/],
+        ["a binary body", 200, "\u0000\u0001\u0002", /not JSON: "\?\?\?"/],
+    ])("exits 3, with a JSON report, when the traces query answers %s", async (_what, status, body, message) => {
+        answer(status, body, status === 302 ? { Location: "http://127.0.0.1:1/" } : {});
+        const code = await main(["--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--json", "--timeout", "5"]);
+        expect(code).toBe(3);
+        const report = jsonReport();
+        expect(report.exitCode).toBe(3);
+        expect(report.error).toMatch(/^Jaeger at http:\/\/127\.0\.0\.1:\d+ answered wrongly: \/api\/v3\/traces /);
+        expect(report.error).toMatch(message);
+    });
+
+    it.each([
+        ["a 500", 500, "oops", /answered HTTP 500/],
+        ["a page that is not the API", 200, "<html>Jaeger UI</html>", /not JSON/],
+        ["JSON without services", 200, '{"data": []}', /without a "services" list/],
+    ])("exits 3 when /api/v3/services answers %s: it is not a reachable Jaeger", async (_what, status, body, message) => {
+        answer(status, body, {}, true);
+        expect(await main(["--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--json", "--timeout", "5"])).toBe(3);
+        expect(jsonReport().error).toMatch(message);
+        expect(jaeger.requests.filter((r) => r.startsWith("/api/v3/traces"))).toEqual([]);
+    });
+
+    it("cuts off a huge answer and exits 3", async () => {
+        const chunk = Buffer.alloc(1024 * 1024, "x");
+        jaeger.override = (req, res) => {
+            if (req.url!.startsWith("/api/v3/services")) return false;
+            res.writeHead(200, { "Content-Type": "application/json" });
+            const pump = () => { while (res.write(chunk)); };
+            res.on("drain", pump);
+            pump();
+            return true;
+        };
+        expect(await main(["--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--json", "--timeout", "20"])).toBe(3);
+        expect(jsonReport().error).toMatch(/stopped answering: the answer is larger than 16777216 bytes/);
+    });
+
+    it("does not hang on a Jaeger that trickles its answer: the whole run ends at --timeout", async () => {
+        const timers: NodeJS.Timeout[] = [];
+        jaeger.override = (_req, res) => {
+            res.writeHead(200, { "Content-Type": "application/json" });
+            res.write("{");
+            timers.push(setInterval(() => res.write(" "), 200));
+            return true;
+        };
+        const started = Date.now();
+        const code = await main(["--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--json", "--timeout", "1"]);
+        timers.forEach(clearInterval);
+        expect(code).toBe(3);
+        expect(jsonReport().error).toMatch(/did not answer: no complete answer within 1\.0s/);
+        expect(Date.now() - started).toBeLessThan(3000);
+    });
+
+    it("gives a request no more than the time left: a silent Jaeger with --timeout 2 ends the run in about 2 s, not 10", async () => {
+        jaeger.spans = [];
+        let hang = false;
+        jaeger.override = (req) => hang && req.url!.startsWith("/api/v3/traces");
+        const started = Date.now();
+        hang = true;
+        const code = await main(["--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--json", "--timeout", "2"]);
+        expect(code).toBe(3);
+        expect(jsonReport().error).toMatch(/stopped answering: no complete answer within 2\.0s/);
+        expect(Date.now() - started).toBeLessThan(4000);
+    });
+});
+
+describe("the test pod", () => {
+    /** A fake kubectl: logs its arguments and what it read as kubeconfig; `run` fails or hangs on request. */
+    const fakeKubectl = (behaviour: "ok" | "fail" | "hang") => {
+        const dir = tempDir("kubectl");
+        const log = path.join(dir, "calls.log");
+        process.env.PATH = `${dir}:${originalPath}`;
+        fs.writeFileSync(path.join(dir, "kubectl"), `#!/bin/bash
+if [ "$1" = version ]; then exit 0; fi
+[ "$1" = --kubeconfig ] && config=$2 && shift 2
+echo "$* | kubeconfig=$config | $(cat "$config" | head -c 200 | tr '\\n' ' ')" >> ${log}
+if [ "$1" = run ]; then
+  ${{ ok: ":", fail: 'echo "error: You must be logged in to the server (Unauthorized)" >&2; exit 1', hang: `echo $$ > ${dir}/run.pid; exec sleep 60` }[behaviour]}
+fi
+exit 0
+`, { mode: 0o755 });
+        return { dir, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []) };
+    };
+    const originalPath = process.env.PATH;
+    afterEach(() => {
+        process.env.PATH = originalPath;
+    });
+    const KUBECONFIG = "apiVersion: v1\nusers: [{name: u, user: {client-key-data: S0VZLVNFQ1JFVA==}}]\n";
+    let jaeger: FakeJaeger;
+    beforeEach(async () => (jaeger = await new FakeJaeger().start()));
+    afterEach(() => jaeger.close());
+
+    it("hands kubectl the kubeconfig through an inherited descriptor of an already unlinked file", async () => {
+        const kubectl = fakeKubectl("ok");
+        await podActivity(KUBECONFIG)(10_000);
+        const calls = kubectl.calls();
+        expect(calls.map((c) => c.split(" ")[0])).toEqual(["run", "wait", "delete"]);
+        for (const c of calls) expect(c).toContain("kubeconfig=/dev/fd/3 | apiVersion: v1 users: [{name: u, user: {client-key-data: S0VZLVNFQ1JFVA==}}]");
+        expect(calls[0]).toMatch(/^run kubetracing-verify-\w+ --image=busybox:1\.36\.1 --restart=Never --command -- echo hi/);
+    }, 20_000);
+
+    it("exits 2 with a JSON report when kubectl run fails", async () => {
+        const kubectl = fakeKubectl("fail");
+        const f = path.join(tempDir("outputs"), "outputs.json");
+        fs.writeFileSync(f, JSON.stringify({ ...outputsFor(jaeger.url), kubeconfig: KUBECONFIG }));
+        const out: string[] = [];
+        jest.spyOn(process.stdout, "write").mockImplementation((s: any) => (out.push(String(s)), true));
+        try {
+            expect(await main(["--outputs", f, "--json", "--timeout", "5"])).toBe(2);
+        } finally {
+            jest.restoreAllMocks();
+        }
+        expect(JSON.parse(out.join(""))).toMatchObject({
+            exitCode: 2,
+            error: expect.stringMatching(/could not create the test pod with the stack's kubeconfig: kubectl run failed: error: You must be logged in .*; pass --no-activity/),
+        });
+        expect(kubectl.calls().map((c) => c.split(" ")[0])).toEqual(["run"]);
+    }, 20_000);
+
+    it("a killed verify leaves no kubeconfig behind", async () => {
+        const kubectl = fakeKubectl("hang");
+        const tmp = tempDir("child-tmp");
+        const f = path.join(tempDir("outputs"), "outputs.json");
+        fs.writeFileSync(f, JSON.stringify({ ...outputsFor(jaeger.url), kubeconfig: KUBECONFIG }));
+        const child = spawn(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "scripts/verify.ts", "--outputs", f, "--timeout", "30"], {
+            cwd: PROJECT_DIR,
+            env: { ...process.env, TMPDIR: tmp, TEMP: tmp, TMP: tmp },
+            stdio: "ignore",
+        });
+        const exited = new Promise((r) => child.on("exit", r));
+        for (let i = 0; i < 200 && !kubectl.calls().some((c) => c.startsWith("run")); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(kubectl.calls().some((c) => c.startsWith("run"))).toBe(true);
+        child.kill("SIGTERM");
+        await exited;
+        const leftovers = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+        const withCredentials = leftovers(tmp).filter((file) => fs.readFileSync(file, "utf8").includes("S0VZLVNFQ1JFVA=="));
+        // The fake `kubectl run` outlives its killed parent; stop it.
+        const pidFile = path.join(kubectl.dir, "run.pid");
+        if (fs.existsSync(pidFile)) {
+            try {
+                process.kill(Number(fs.readFileSync(pidFile, "utf8")), "SIGKILL");
+            } catch {
+                // already gone
+            }
+        }
+        expect(withCredentials).toEqual([]);
+    }, 30_000);
 });
