@@ -2,26 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../config-files/endpoints";
-import type { StackNames } from "../config-files/names";
-import type { HostPorts } from "../config-files/settings";
+import { BackendContainer, backendContainers, BackendContainersInput } from "../config-files/backend-containers";
 
-export interface ObservabilityBackendArgs {
-    /** Stack-scoped names of the network and containers. */
-    names: StackNames;
-    /** Pinned images (tag or digest, never latest). */
-    jaegerImage: string;
-    collectorImage: string;
-    /** Rendered by config-files/jaeger-config.ts and collector-config.ts. */
-    jaegerConfig: string;
-    collectorConfig: string;
-    /** Host address the published ports bind to. */
-    hostBindAddress: string;
-    /** Host ports; 0 lets Docker choose a free one. */
-    hostPorts: HostPorts;
-}
-
-const JAEGER_CONFIG_PATH = "/etc/jaeger/kubetracing.yaml";
-const COLLECTOR_CONFIG_PATH = "/etc/otelcol/kubetracing.yaml";
+/** Names, pinned images (tag or digest, never latest), rendered configs, host address and ports (0: Docker chooses). */
+export type ObservabilityBackendArgs = BackendContainersInput;
 
 /** How long `pulumi up` waits for the Collector before giving up on creating the cluster. */
 const COLLECTOR_READY_TIMEOUT_SECONDS = 120;
@@ -47,41 +31,26 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
     constructor(name: string, args: ObservabilityBackendArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubetracing:backend:ObservabilityBackend", name, {}, opts);
         const parent = { parent: this };
-        const hostForUrls = args.hostBindAddress === "0.0.0.0" ? "127.0.0.1" : args.hostBindAddress;
-        const publish = (internal: number, external: number) => ({ internal, ip: args.hostBindAddress, ...(external ? { external } : {}) });
-
-        this.network = new docker.Network(`${name}-network`, { name: args.names.network, driver: "bridge" }, parent);
+        const spec = backendContainers(args);
+        const hostForUrls = spec.hostForUrls;
+        this.network = new docker.Network(`${name}-network`, { name: spec.network, driver: "bridge" }, parent);
         this.networkName = this.network.name;
 
-        const jaegerImage = new docker.RemoteImage(`${name}-jaeger-image`, { name: args.jaegerImage, keepLocally: true }, parent);
-        const collectorImage = new docker.RemoteImage(`${name}-collector-image`, { name: args.collectorImage, keepLocally: true }, parent);
-
-        const jaeger = new docker.Container(`${name}-jaeger`, {
-            name: args.names.jaegerContainer,
-            image: jaegerImage.imageId,
-            command: ["--config", JAEGER_CONFIG_PATH],
-            uploads: [{ file: JAEGER_CONFIG_PATH, content: args.jaegerConfig }],
+        const container = (c: BackendContainer) => ({
+            name: c.name,
+            command: c.command,
+            uploads: [c.upload],
             networksAdvanced: [{ name: this.network.name }],
-            ports: [publish(JAEGER_UI_PORT, args.hostPorts.jaegerUi)],
+            ports: c.ports,
             restart: "unless-stopped",
             mustRun: true,
-        }, parent);
+        });
 
-        const collector = new docker.Container(`${name}-collector`, {
-            name: args.names.collectorContainer,
-            image: collectorImage.imageId,
-            command: [`--config=${COLLECTOR_CONFIG_PATH}`],
-            uploads: [{ file: COLLECTOR_CONFIG_PATH, content: args.collectorConfig }],
-            networksAdvanced: [{ name: this.network.name }],
-            ports: [
-                publish(OTLP_GRPC_PORT, args.hostPorts.otlpGrpc),
-                publish(OTLP_HTTP_PORT, args.hostPorts.otlpHttp),
-                // Published only for the readiness check from the host.
-                publish(COLLECTOR_HEALTH_PORT, 0),
-            ],
-            restart: "unless-stopped",
-            mustRun: true,
-        }, { parent: this, dependsOn: [jaeger] });
+        const jaegerImage = new docker.RemoteImage(`${name}-jaeger-image`, { name: spec.jaeger.image, keepLocally: true }, parent);
+        const collectorImage = new docker.RemoteImage(`${name}-collector-image`, { name: spec.collector.image, keepLocally: true }, parent);
+
+        const jaeger = new docker.Container(`${name}-jaeger`, { ...container(spec.jaeger), image: jaegerImage.imageId }, parent);
+        const collector = new docker.Container(`${name}-collector`, { ...container(spec.collector), image: collectorImage.imageId }, { parent: this, dependsOn: [jaeger] });
 
         const hostPort = (container: docker.Container, containerName: string, internal: number) =>
             container.ports.apply((ports) => {

@@ -1,0 +1,75 @@
+// The two backend containers as plain data: what components/observability-backend.ts hands the
+// Docker provider, and what the trace-path test tier hands a real dockerd. One description, so the
+// tier runs exactly the containers the stack runs.
+import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./endpoints";
+import type { StackNames } from "./names";
+import type { HostPorts } from "./settings";
+
+export const JAEGER_CONFIG_PATH = "/etc/jaeger/kubetracing.yaml";
+export const COLLECTOR_CONFIG_PATH = "/etc/otelcol/kubetracing.yaml";
+
+export interface PublishedPort {
+    internal: number;
+    /** Host address it binds. */
+    ip: string;
+    /** Host port; absent lets Docker choose a free one. */
+    external?: number;
+}
+
+export interface BackendContainer {
+    name: string;
+    image: string;
+    /** Arguments after the image's entrypoint. */
+    command: string[];
+    /** The rendered config, written into the container before it starts. */
+    upload: { file: string; content: string };
+    /** Sorted by internal port: the provider reads ports back sorted, so another order is a diff on every refresh. */
+    ports: PublishedPort[];
+}
+
+export interface BackendContainers {
+    network: string;
+    jaeger: BackendContainer;
+    /** Started after Jaeger, which it exports to. */
+    collector: BackendContainer;
+    /** The address URLs on the host use (a wildcard bind is reached on loopback). */
+    hostForUrls: string;
+}
+
+export interface BackendContainersInput {
+    names: StackNames;
+    jaegerImage: string;
+    collectorImage: string;
+    jaegerConfig: string;
+    collectorConfig: string;
+    hostBindAddress: string;
+    hostPorts: HostPorts;
+}
+
+export function backendContainers(input: BackendContainersInput): BackendContainers {
+    const publish = (internal: number, external: number, ip = input.hostBindAddress): PublishedPort => ({ internal, ip, ...(external ? { external } : {}) });
+    const byInternal = (ports: PublishedPort[]) => [...ports].sort((a, b) => a.internal - b.internal);
+    return {
+        network: input.names.network,
+        jaeger: {
+            name: input.names.jaegerContainer,
+            image: input.jaegerImage,
+            command: ["--config", JAEGER_CONFIG_PATH],
+            upload: { file: JAEGER_CONFIG_PATH, content: input.jaegerConfig },
+            ports: [publish(JAEGER_UI_PORT, input.hostPorts.jaegerUi)],
+        },
+        collector: {
+            name: input.names.collectorContainer,
+            image: input.collectorImage,
+            command: [`--config=${COLLECTOR_CONFIG_PATH}`],
+            upload: { file: COLLECTOR_CONFIG_PATH, content: input.collectorConfig },
+            ports: byInternal([
+                publish(OTLP_GRPC_PORT, input.hostPorts.otlpGrpc),
+                publish(OTLP_HTTP_PORT, input.hostPorts.otlpHttp),
+                // Published only for the readiness check from the host.
+                publish(COLLECTOR_HEALTH_PORT, 0),
+            ]),
+        },
+        hostForUrls: input.hostBindAddress === "0.0.0.0" ? "127.0.0.1" : input.hostBindAddress,
+    };
+}
