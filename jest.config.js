@@ -3,7 +3,8 @@ module.exports = {
     testEnvironment: "node",
     roots: ["<rootDir>/tests"],
     testMatch: ["**/*.test.ts"],
-    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/real-binaries/"],
+    // The real-binaries and trace-path tiers have their own configs and commands.
+    testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/real-binaries/", "<rootDir>/tests/trace-path/"],
     transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
     testTimeout: 30000,
 };
