@@ -161,7 +161,23 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
         record(req, { ...rpc.deserializeProperties(req.getProperties()), id: req.getId() });
         return originalRead(req, callback);
     };
-    const outputs = evaluateProgram(programFile(opts.program));
+    let outputs: Record<string, any>;
+    try {
+        outputs = evaluateProgram(programFile(opts.program));
+    } catch (err) {
+        await runtimeSettings.waitForRPCs().catch(() => undefined);
+        throw Object.assign(err as Error, { registrations });
+    }
     await runtimeSettings.waitForRPCs();
     return { registrations, outputs, pulumi };
+}
+
+/** Runs a program that must refuse its config: the error, and what was registered before it (nothing, if the program is right). */
+export async function runRefused(config: Record<string, string>, opts: RunOptions): Promise<{ error: Error; registrations: Registration[] }> {
+    try {
+        await runProgram(config, opts);
+    } catch (err) {
+        return { error: err as Error, registrations: (err as { registrations?: Registration[] }).registrations ?? [] };
+    }
+    throw new Error(`the program accepted ${JSON.stringify(config)}`);
 }
