@@ -187,20 +187,21 @@ describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
         expect(box.calls().filter(isDelete)).toHaveLength(1);
     });
 
-    it("an engine call that hangs is stopped after its time limit, with a message", () => {
-        const { scripts: quick } = scriptsFor({ engine, kubernetesVersion: "1.33" }, { query: 5, create: 1, delete: 5 });
-        const box = sandbox(engine, { hangOnCreate: true });
-        const started = Date.now();
-        const r = box.run(quick.create);
-        expect(r.status).toBe(124);
-        expect(r.stderr).toMatch(/kubetracing: '.*(cluster create|create cluster).*' did not finish within 1s/);
-        expect(Date.now() - started).toBeLessThan(15_000);
-    });
-
     it("kubeconfig prints the engine's kubeconfig", () => {
         const box = sandbox(engine);
         expect(box.run(scripts.kubeconfig).stdout).toBe("apiVersion: v1\n");
     });
+});
+
+// Both engines' calls go through the same `limited`, so one engine shows it (each second counts in npm test).
+it("an engine call that hangs is stopped after its time limit, with a message", () => {
+    const { scripts: quick } = scriptsFor({ engine: "kind", kubernetesVersion: "1.33" }, { query: 5, create: 1, delete: 5 });
+    const box = sandbox("kind", { hangOnCreate: true });
+    const started = Date.now();
+    const r = box.run(quick.create);
+    expect(r.status).toBe(124);
+    expect(r.stderr).toMatch(/kubetracing: 'env KIND_EXPERIMENTAL_DOCKER_NETWORK=kubetracing-scripts-net kind create cluster .*' did not finish within 1s/);
+    expect(Date.now() - started).toBeLessThan(15_000);
 });
 
 describe("collector readiness wait", () => {

@@ -362,16 +362,16 @@ describe("npm run verify (the CLI)", () => {
         expect(Date.now() - started).toBeLessThan(3000);
     });
 
-    it("gives a request no more than the time left: a silent Jaeger with --timeout 2 ends the run in about 2 s, not 10", async () => {
+    it("gives a request no more than the time left: a silent Jaeger with --timeout 1 ends the run in about 1 s, not 10", async () => {
         jaeger.spans = [];
         let hang = false;
         jaeger.override = (req) => hang && req.url!.startsWith("/api/v3/traces");
         const started = Date.now();
         hang = true;
-        const code = await main(["--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--json", "--timeout", "2"]);
+        const code = await main(["--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--json", "--timeout", "1"]);
         expect(code).toBe(3);
-        expect(jsonReport().error).toMatch(/stopped answering: no complete answer within 2\.0s/);
-        expect(Date.now() - started).toBeLessThan(4000);
+        expect(jsonReport().error).toMatch(/stopped answering: no complete answer within (0\.\d|1\.0)s/);
+        expect(Date.now() - started).toBeLessThan(3000);
     });
 });
 
