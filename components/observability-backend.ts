@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../config-files/endpoints";
-import { BackendContainer, backendContainers, BackendContainersInput } from "../config-files/backend-containers";
+import { BackendContainer, backendContainers, BackendContainersInput, HEALTH_CHECK_HOST } from "../config-files/backend-containers";
 
 /** Names, pinned images (tag or digest, never latest), rendered configs, host address and ports (0: Docker chooses). */
 export type ObservabilityBackendArgs = BackendContainersInput;
@@ -70,10 +70,15 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
 
         this.collectorReady = new command.local.Command(`${name}-collector-ready`, {
             create: waitForHttpOkScript(COLLECTOR_READY_TIMEOUT_SECONDS),
-            environment: { KUBETRACING_HEALTH_URL: pulumi.interpolate`http://${hostForUrls}:${collectorPort(COLLECTOR_HEALTH_PORT)}/` },
+            environment: { KUBETRACING_HEALTH_URL: pulumi.interpolate`http://${HEALTH_CHECK_HOST}:${collectorPort(COLLECTOR_HEALTH_PORT)}/` },
             // A new Collector container must be waited for again.
             triggers: [collector.id],
-        }, { parent: this, dependsOn: [collector] });
+        }, {
+            parent: this,
+            dependsOn: [collector],
+            // The script ends itself at its deadline; this is the backstop.
+            customTimeouts: { create: `${COLLECTOR_READY_TIMEOUT_SECONDS + 60}s`, update: `${COLLECTOR_READY_TIMEOUT_SECONDS + 60}s` },
+        });
 
         this.registerOutputs({
             networkName: this.networkName,
@@ -86,13 +91,21 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
     }
 }
 
-/** Node is always there (Pulumi's TypeScript runtime needs it); curl may not be. */
+/** One attempt may take this long; a port that accepts and never answers is then tried again. */
+const ATTEMPT_TIMEOUT_MS = 2000;
+
+/**
+ * Node is always there (Pulumi's TypeScript runtime needs it); curl may not be. The deadline is a
+ * timer of its own, so it ends the wait whatever an attempt is doing; each attempt has its own
+ * timeout too, so a silent port is asked again rather than waited on.
+ */
 export function waitForHttpOkScript(timeoutSeconds: number): string {
     const js = [
         "const url = process.env.KUBETRACING_HEALTH_URL;",
-        `const deadline = Date.now() + ${timeoutSeconds * 1000};`,
-        "const tryOnce = () => require('http').get(url, (res) => { res.resume(); res.statusCode === 200 ? process.exit(0) : retry(); }).on('error', retry);",
-        `const retry = () => { if (Date.now() > deadline) { console.error('kubetracing: the Collector did not answer ' + url + ' within ${timeoutSeconds}s'); process.exit(1); } setTimeout(tryOnce, 500); };`,
+        `setTimeout(() => { console.error('kubetracing: the Collector did not answer ' + url + ' within ${timeoutSeconds}s'); process.exit(1); }, ${timeoutSeconds * 1000});`,
+        "let waiting;",
+        "const retry = () => { clearTimeout(waiting); waiting = setTimeout(tryOnce, 500); };",
+        `const tryOnce = () => { const req = require('http').get(url, { timeout: ${ATTEMPT_TIMEOUT_MS}, agent: false }, (res) => { res.resume(); res.statusCode === 200 ? process.exit(0) : retry(); }); req.on('timeout', () => req.destroy(new Error('no answer'))); req.on('error', retry); };`,
         "tryOnce();",
     ].join(" ");
     return `node -e "${js.replace(/"/g, '\\"')}"`;

@@ -7,6 +7,8 @@ import type { HostPorts } from "./settings";
 
 export const JAEGER_CONFIG_PATH = "/etc/jaeger/kubetracing.yaml";
 export const COLLECTOR_CONFIG_PATH = "/etc/otelcol/kubetracing.yaml";
+/** The Collector's health port is for the readiness check from this machine only, whatever hostBindAddress says. */
+export const HEALTH_CHECK_HOST = "127.0.0.1";
 
 export interface PublishedPort {
     internal: number;
@@ -67,7 +69,7 @@ export function backendContainers(input: BackendContainersInput): BackendContain
                 publish(OTLP_GRPC_PORT, input.hostPorts.otlpGrpc),
                 publish(OTLP_HTTP_PORT, input.hostPorts.otlpHttp),
                 // Published only for the readiness check from the host.
-                publish(COLLECTOR_HEALTH_PORT, 0),
+                publish(COLLECTOR_HEALTH_PORT, 0, HEALTH_CHECK_HOST),
             ]),
         },
         hostForUrls: input.hostBindAddress === "0.0.0.0" ? "127.0.0.1" : input.hostBindAddress,

@@ -67,6 +67,10 @@ describe.each([
         it("bounds every command it runs in time", () => {
             expect(byName(regs, "kubetracing-alice-cluster").customTimeouts).toMatchObject({ create: "25m", delete: "10m" });
             expect(byName(regs, "kubetracing-alice-kubeconfig").customTimeouts).toMatchObject({ create: "3m", update: "3m" });
+            expect(byName(regs, "kubetracing-alice-collector-ready").customTimeouts).toMatchObject({ create: "180s", update: "180s" });
+            const commands = regs.filter((r) => r.type === "command:local:Command");
+            expect(commands.length).toBeGreaterThan(0);
+            for (const c of commands) expect(c.customTimeouts.create).not.toBe("");
         });
 
         it("keeps the kubeconfig secret and out of the logs", async () => {
@@ -121,6 +125,22 @@ it("two stacks on one machine share no Docker object or cluster name", async () 
     const b = await names("bob");
     expect(a).toHaveLength(3);
     expect(a.filter((n) => b.includes(n))).toEqual([]);
+});
+
+it("publishes the Collector's health port on loopback only, whatever hostBindAddress says, and warns about the exposure", async () => {
+    const warnings: string[] = [];
+    jest.spyOn(console, "warn").mockImplementation((s: unknown) => void warnings.push(String(s)));
+    try {
+        const run = await runProgram({ hostBindAddress: "0.0.0.0" }, { preview: false, stack: "exposed" });
+        const collector = byName(run.registrations, "kubetracing-exposed-collector");
+        const health = collector.inputs.ports.find((p: any) => p.internal === 13133);
+        expect(health.ip).toBe("127.0.0.1");
+        expect(collector.inputs.ports.filter((p: any) => p.internal !== 13133).map((p: any) => p.ip)).toEqual(["0.0.0.0", "0.0.0.0"]);
+        expect(byName(run.registrations, "kubetracing-exposed-collector-ready").inputs.environment.KUBETRACING_HEALTH_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    } finally {
+        jest.restoreAllMocks();
+    }
+    expect(warnings.join("\n")).toMatch(/kubetracing:hostBindAddress = 0\.0\.0\.0: .* no authentication/);
 });
 
 it("refuses bad config before creating anything", async () => {

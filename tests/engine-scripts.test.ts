@@ -1,7 +1,8 @@
 // The rendered cluster scripts, run for real by bash against a fake engine CLI that records its calls.
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
+import * as net from "net";
 import * as path from "path";
 import { engineScripts, OWNER_MARKER, ScriptTimeouts } from "../config-files/engine-scripts";
 import { stackNames } from "../config-files/names";
@@ -205,6 +206,31 @@ it("an engine call that hangs is stopped after its time limit, with a message", 
 });
 
 describe("collector readiness wait", () => {
+    it("ends at its deadline on a port that accepts and never answers, trying again meanwhile", async () => {
+        const sockets: net.Socket[] = [];
+        const silent = net.createServer((socket) => void sockets.push(socket));
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        const port = (silent.address() as net.AddressInfo).port;
+        const started = Date.now();
+        const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+            const child = spawn("/bin/sh", ["-c", waitForHttpOkScript(3)], { env: { ...process.env, KUBETRACING_HEALTH_URL: `http://127.0.0.1:${port}/` } });
+            let stderr = "";
+            child.stderr.on("data", (d) => (stderr += d));
+            const guard = setTimeout(() => child.kill("SIGKILL"), 15_000);
+            child.on("exit", (status) => {
+                clearTimeout(guard);
+                resolve({ status, stderr });
+            });
+        });
+        sockets.forEach((s) => s.destroy());
+        silent.close();
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/the Collector did not answer .* within 3s/);
+        expect(Date.now() - started).toBeLessThan(6000);
+        // Each attempt gave up after its own timeout and a new one was made.
+        expect(sockets.length).toBeGreaterThanOrEqual(2);
+    });
+
     it("returns once the health endpoint answers 200, and fails after its timeout otherwise", async () => {
         let hits = 0;
         const server = http.createServer((_req, res) => { hits++; res.statusCode = hits < 3 ? 503 : 200; res.end(); });
