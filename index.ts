@@ -65,5 +65,7 @@ export const nodeImage = settings.release.image;
 export const tracedComponents = settings.tracedComponents;
 export const samplingRatePerMillion = rendered.samplingRatePerMillion;
 export const bundledVersions = rendered.bundledVersions;
+/** Traced components this node image cannot make send spans, with why: read by `npm run verify`. */
+export const tracingGaps = rendered.tracingGaps;
 /** Present only with inClusterCollector: how a pod reaches the agent on its node. */
 export const inClusterOtlpEndpoint = agent?.daemonSet.metadata.name.apply(() => IN_CLUSTER_OTLP_ENDPOINT);

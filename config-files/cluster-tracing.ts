@@ -4,7 +4,7 @@ import { renderApiserverTracingConfig } from "./apiserver-tracing";
 import { kubeletTracingConfiguration, KubeletTracingConfiguration } from "./kubelet-config";
 import { etcdTracingArgs, EtcdTracingArgs } from "./etcd-args";
 import { containerdTracing, ContainerdTracing } from "./containerd";
-import { isTraced, StackSettings } from "./settings";
+import { ConfigError, isTraced, StackSettings, TracedComponent } from "./settings";
 import type { StackNames } from "./names";
 import { tracingFacts, TracingFacts } from "./versions";
 
@@ -20,6 +20,8 @@ export interface ClusterTracingPlan {
     kubeletConfig?: KubeletTracingConfiguration;
     etcd?: EtcdTracingArgs;
     containerd?: ContainerdTracing;
+    /** Traced components that this node image cannot make send spans, with why (read by `npm run verify`). */
+    gaps: Partial<Record<TracedComponent, string>>;
     notes: string[];
 }
 
@@ -27,7 +29,7 @@ export function planClusterTracing(settings: StackSettings, names: StackNames): 
     const facts = tracingFacts(settings.release, settings.kindEtcdImage);
     const host = traceTargetHost(settings.controlPlaneTraceTarget, names.collectorContainer);
     const rate = settings.samplingRatePerMillion;
-    const plan: ClusterTracingPlan = { facts, notes: [] };
+    const plan: ClusterTracingPlan = { facts, gaps: {}, notes: [] };
     if (isTraced(settings, "apiserver")) {
         plan.apiserverTracingConfig = renderApiserverTracingConfig(facts, componentEndpoint("apiserver", host), rate.apiserver);
     }
@@ -43,6 +45,14 @@ export function planClusterTracing(settings: StackSettings, names: StackNames): 
     }
     if (isTraced(settings, "containerd")) {
         plan.containerd = containerdTracing(facts, componentEndpoint("containerd", host), rate.containerd);
+        if (!facts.containerd.otlpProcessor) {
+            const why = `${settings.release.engineRelease} (containerd ${facts.containerd.version}): ${facts.containerd.withoutOtlpProcessor}, so containerd sends no spans whatever its OTEL_* settings say`;
+            if (settings.tracedComponents.length === 1) {
+                throw new ConfigError([`kubetracing:tracedComponents = ["containerd"] on ${settings.engine} ${why}; this stack would trace nothing. For containerd spans set kubetracing:engine kind, or trace etcd, apiserver or kubelet here`]);
+            }
+            plan.gaps.containerd = `${why}; for containerd spans use kubetracing:engine kind`;
+            plan.notes.push(`containerd: not traced on k3s ${plan.gaps.containerd}.`);
+        }
     }
     for (const component of settings.tracedComponents) {
         if (rate[component] === 0) plan.notes.push(`${component}: sampling rate 0, so it sends no spans of its own.`);

@@ -24,6 +24,7 @@ export const STACK_OUTPUTS = {
     tracedComponents: { type: "string[]", secret: false, description: "Components sending spans" },
     samplingRatePerMillion: { type: "object", secret: false, description: "Effective rate per million of each traced component (what `npm run verify` explains a 0 with)" },
     bundledVersions: { type: "object", secret: false, description: "{etcd, containerd}: versions inside the node image, for diagnosing missing spans" },
+    tracingGaps: { type: "object", secret: false, description: "{component: why}: traced components this node image cannot make send spans (containerd on k3s); `npm run verify` reports them without failing" },
     inClusterOtlpEndpoint: {
         type: "object",
         secret: false,

@@ -1,6 +1,6 @@
 // Everything the stack hands to Docker, the engine and the nodes, as named files. The components
 // and `npm run render` both call renderStack, so what a review reads is what `pulumi up` uses.
-import { planClusterTracing } from "./cluster-tracing";
+import { ClusterTracingPlan, planClusterTracing } from "./cluster-tracing";
 import { renderBackendCollectorConfig } from "./collector-config";
 import { envFile, k3sContainerdTemplate, systemdEnvironmentDropIn } from "./containerd";
 import { otlpGrpcAddress, SERVICE_NAMES } from "./endpoints";
@@ -46,6 +46,8 @@ export interface RenderedStack {
     bundledVersions: { etcd: string; containerd: string };
     /** Effective rate per million of each traced component. */
     samplingRatePerMillion: Record<string, number>;
+    /** Traced components this node image cannot make send spans, with why (containerd on k3s). */
+    tracingGaps: ClusterTracingPlan["gaps"];
     /** Oldest engine CLI that can create this cluster. */
     minimumEngineCli: string;
     /** The node-local agent's Kubernetes objects, when inClusterCollector is on. */
@@ -118,7 +120,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
     };
     add("summary", "summary.yaml", toYaml(summary));
     return {
-        artifacts, clusterConfigFile, jaegerImage, collectorImage, bundledVersions, samplingRatePerMillion,
+        artifacts, clusterConfigFile, jaegerImage, collectorImage, bundledVersions, samplingRatePerMillion, tracingGaps: plan.gaps,
         // The settings' own warnings (an exposed address, an ignored key) are not in the summary: they change no file.
         minimumEngineCli: cli, inClusterCollector, notes: [...settings.notes, ...plan.notes],
     };

@@ -127,6 +127,10 @@ export interface TracingFacts {
         version: string;
         /** containerd 1.6.0–1.6.31 and 1.7.0–1.7.15 read tracing from TOML; later ones only from OTEL_* env. */
         readsTomlTracing: boolean;
+        /** Whether this build of containerd has its OTLP span processor at all (see CONTAINERD_OTLP_PROCESSOR). */
+        otlpProcessor: boolean;
+        /** Why not, when otlpProcessor is false. */
+        withoutOtlpProcessor?: string;
     };
     /** kind only: the kubeadm API kind generates, which decides the shape of extraArgs in patches. */
     kubeadmApiVersion: "kubeadm.k8s.io/v1beta3" | "kubeadm.k8s.io/v1beta4";
@@ -162,6 +166,56 @@ function containerdReadsToml(containerd: string): boolean {
     return false;
 }
 
+/**
+ * Does the node image's containerd carry containerd's OTLP span processor at all
+ * (`io.containerd.tracing.processor.v1.otlp`, with `io.containerd.internal.v1.tracing`)? Without it the
+ * OTEL_* env and the TOML tables configure nothing and containerd sends no spans, silently.
+ *
+ * Upstream registers both plugins in one package (tracing/plugin, v2: pkg/tracing/plugin), imported
+ * only by cmd/containerd/builtins/tracing.go (`//go:build !no_tracing`), which only upstream's own
+ * cmd/containerd/main.go imports (containerd/containerd v1.7.11, v1.7.20, v1.7.26, v2.0.5, v2.1.5,
+ * v2.2.5, v2.3.4: `git grep tracing/plugin`, vendor aside).
+ *
+ * kind: yes. Its base image builds upstream's cmd/containerd (kubernetes-sigs/kind
+ *   images/base/Dockerfile, tags v0.22.0 to v0.32.0 and main at fed26882: `make bin/ctr bin/containerd
+ *   bin/containerd-shim-runc-v2` with BUILDTAGS "no_aufs no_zfs no_btrfs no_devmapper", no no_tracing).
+ * k3d: no, on every pinned k3s release (v1.29.0+k3s1 to v1.37.1+k3s1, containerd 1.7.11 to 2.3.4).
+ *   Since k3s-io/k3s 607cbf0ad6f6 ("Bump containerd to v1.7.0 and move back into multicall binary",
+ *   2023-05-02) containerd runs inside the k3s binary: pkg/containerd/main.go calls upstream's
+ *   cmd/containerd/command App(), and the plugins are k3s's own imports in pkg/containerd/builtins.go,
+ *   builtins_linux.go and builtins_cri.go (build tag ctrd). scripts/build adds only the tags ctrd netcgo
+ *   osusergo providerless urfave_cli_no_docs sqlite_omit_load_extension apparmor seccomp (selinux,
+ *   static_build), none of which pulls tracing in; nothing else in k3s imports it. Against upstream's
+ *   builtins of the same containerd, the tracing plugin is the one Linux plugin k3s leaves out (with
+ *   runtime/v1/linux and services/warning on 1.7, server/metrics on 2.3), and `git log -S tracing --
+ *   pkg/containerd` over k3s's history finds nothing. Read at these k3s commits (go.mod's containerd):
+ *     1.7  06b64449 (release-1.29 at v1.29.3, 1.7.15), 876d54cf (master at v1.30.3, 1.7.20),
+ *          5aac2aaf (release-1.29 at v1.29.15+k3s1, 1.7.26)
+ *     2.0  162be7f9 (release-1.32 at v1.32.7, 2.0.5)
+ *     2.1  c7a1aa60 (release-1.32 at v1.32.11+k3s3, 2.1.5)
+ *     2.2  4c18e601 (master at v1.35.4, 2.2.3), 10418521 (release-1.34 at v1.34.9+k3s1, 2.2.5)
+ *     2.3  469d009f (master after v1.36.3, 2.3.4)
+ *   The k3s-io/containerd fork's patches (snapshotters in cmd/containerd/builtins, registry mirror
+ *   rewrites, no gRPC metrics) do not move the import; the shim's own tracing needs the build tag
+ *   shim_tracing, which k3s does not set.
+ */
+export const CONTAINERD_OTLP_PROCESSOR = { k3d: false, kind: true } as const satisfies Record<EngineName, boolean>;
+
+/** The k3s releases the CONTAINERD_OTLP_PROCESSOR evidence covers; an older k3s ran a standalone upstream containerd. */
+export const K3S_CONTAINERD_EVIDENCE_FROM = "1.29.0";
+
+const K3S_WITHOUT_OTLP_PROCESSOR =
+    "k3s runs containerd inside its own binary with its own plugin list (pkg/containerd/builtins*.go), " +
+    "which leaves out containerd's OTLP span processor (io.containerd.tracing.processor.v1.otlp)";
+
+function containerdOtlpProcessor(release: EngineRelease): Pick<TracingFacts["containerd"], "otlpProcessor" | "withoutOtlpProcessor"> {
+    if (release.engine === "k3d" && !atLeast(release.kubernetes, K3S_CONTAINERD_EVIDENCE_FROM)) {
+        throw new Error(`k3s ${release.engineRelease}: whether its containerd has the OTLP span processor is not settled (CONTAINERD_OTLP_PROCESSOR covers ${K3S_CONTAINERD_EVIDENCE_FROM} on)`);
+    }
+    const otlpProcessor = CONTAINERD_OTLP_PROCESSOR[release.engine];
+    return otlpProcessor ? { otlpProcessor } : { otlpProcessor, withoutOtlpProcessor: K3S_WITHOUT_OTLP_PROCESSOR };
+}
+
 /** The version of an etcd image from its tag: registry.k8s.io/etcd:3.5.12-0 → 3.5.12. */
 export function etcdImageVersion(image: string): string | undefined {
     const m = /^[^@\s]+\/etcd:v?(\d+\.\d+\.\d+)(?:-\d+)?$/.exec(image.trim());
@@ -179,7 +233,7 @@ export function tracingFacts(release: EngineRelease, etcdOverride = ""): Tracing
         apiserverFeatureGates: tracingGate(release.kubernetes, "APIServerTracing"),
         kubeletFeatureGates: tracingGate(release.kubernetes, "KubeletTracing"),
         etcd: { version: etcd, flags: etcdFlags(etcd), samplingFlagSupported: atLeast(etcd, "3.5.11") },
-        containerd: { version: release.containerd, readsTomlTracing: containerdReadsToml(release.containerd) },
+        containerd: { version: release.containerd, readsTomlTracing: containerdReadsToml(release.containerd), ...containerdOtlpProcessor(release) },
         kubeadmApiVersion: kubeadmV1beta4 ? "kubeadm.k8s.io/v1beta4" : "kubeadm.k8s.io/v1beta3",
     };
 }

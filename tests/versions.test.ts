@@ -1,29 +1,30 @@
 import * as fc from "fast-check";
 import { findRelease, releasesOf, supportedMinors, tracingFacts, collectorFacts, etcdImageVersion } from "../config-files/versions";
 
-// Expected values written from ../shared/reference/tracing-matrix.md and images.md, not from the code.
+// Expected values written from ../shared/reference/tracing-matrix.md and images.md, not from the code;
+// otlp (containerd has its OTLP span processor) from k3s-io/k3s and kind sources (config-files/versions.ts).
 describe("version table: facts per engine release", () => {
     it.each`
-        engine    | version      | release             | etcd        | containerd  | apiVersion                            | etcdPrefix         | sampling | toml     | kubeadm
-        ${"k3d"}  | ${"1.29.0"}  | ${"v1.29.0+k3s1"}   | ${"3.5.9"}  | ${"1.7.11"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
-        ${"k3d"}  | ${"1.29.5"}  | ${"v1.29.5+k3s1"}   | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
-        ${"k3d"}  | ${"1.29.6"}  | ${"v1.29.6+k3s2"}   | ${"3.5.13"} | ${"1.7.17"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"k3d"}  | ${"1.30"}    | ${"v1.30.14+k3s2"}  | ${"3.5.21"} | ${"1.7.27"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"k3d"}  | ${"1.30.1"}  | ${"v1.30.1+k3s1"}   | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
-        ${"k3d"}  | ${"1.31"}    | ${"v1.31.14+k3s1"}  | ${"3.5.21"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"k3d"}  | ${"1.33"}    | ${"v1.33.7+k3s3"}   | ${"3.5.26"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"k3d"}  | ${"1.34"}    | ${"v1.34.9+k3s1"}   | ${"3.6.12"} | ${"2.2.5"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"k3d"}  | ${"1.37"}    | ${"v1.37.1+k3s1"}   | ${"3.7.1"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"kind"} | ${"1.29.2"}  | ${"v0.22.0"}        | ${"3.5.10"} | ${"1.7.13"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
-        ${"kind"} | ${"1.29.4"}  | ${"v0.23.0"}        | ${"3.5.12"} | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${true}  | ${"kubeadm.k8s.io/v1beta3"}
-        ${"kind"} | ${"1.29.8"}  | ${"v0.24.0"}        | ${"3.5.12"} | ${"1.7.18"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"kind"} | ${"1.29"}    | ${"v0.27.0"}        | ${"3.5.12"} | ${"2.0.2"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"kind"} | ${"1.33.1"}  | ${"v0.29.0"}        | ${"3.5.15"} | ${"2.1.1"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"kind"} | ${"1.34"}    | ${"v0.33.0"}        | ${"3.6.4"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"kind"} | ${"1.35.0"}  | ${"v0.31.0"}        | ${"3.6.4"}  | ${"2.2.0"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"}
-        ${"kind"} | ${"1.36.1"}  | ${"v0.32.0"}        | ${"3.6.4"}  | ${"2.3.1"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"}
-        ${"kind"} | ${"1.37"}    | ${"v0.33.0"}        | ${"3.7.0"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"}
-    `("$engine $version → $release: etcd $etcd, containerd $containerd", ({ engine, version, release, etcd, containerd, apiVersion, etcdPrefix, sampling, toml, kubeadm }) => {
+        engine    | version      | release             | etcd        | containerd  | apiVersion                            | etcdPrefix         | sampling | toml     | kubeadm | otlp
+        ${"k3d"}  | ${"1.29.0"}  | ${"v1.29.0+k3s1"}   | ${"3.5.9"}  | ${"1.7.11"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.29.5"}  | ${"v1.29.5+k3s1"}   | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.29.6"}  | ${"v1.29.6+k3s2"}   | ${"3.5.13"} | ${"1.7.17"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.30"}    | ${"v1.30.14+k3s2"}  | ${"3.5.21"} | ${"1.7.27"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.30.1"}  | ${"v1.30.1+k3s1"}   | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.31"}    | ${"v1.31.14+k3s1"}  | ${"3.5.21"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.33"}    | ${"v1.33.7+k3s3"}   | ${"3.5.26"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.34"}    | ${"v1.34.9+k3s1"}   | ${"3.6.12"} | ${"2.2.5"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.37"}    | ${"v1.37.1+k3s1"}   | ${"3.7.1"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"kind"} | ${"1.29.2"}  | ${"v0.22.0"}        | ${"3.5.10"} | ${"1.7.13"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.29.4"}  | ${"v0.23.0"}        | ${"3.5.12"} | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.29.8"}  | ${"v0.24.0"}        | ${"3.5.12"} | ${"1.7.18"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.29"}    | ${"v0.27.0"}        | ${"3.5.12"} | ${"2.0.2"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.33.1"}  | ${"v0.29.0"}        | ${"3.5.15"} | ${"2.1.1"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.34"}    | ${"v0.33.0"}        | ${"3.6.4"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.35.0"}  | ${"v0.31.0"}        | ${"3.6.4"}  | ${"2.2.0"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.36.1"}  | ${"v0.32.0"}        | ${"3.6.4"}  | ${"2.3.1"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"} | ${true}
+        ${"kind"} | ${"1.37"}    | ${"v0.33.0"}        | ${"3.7.0"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"} | ${true}
+    `("$engine $version → $release: etcd $etcd, containerd $containerd", ({ engine, version, release, etcd, containerd, apiVersion, etcdPrefix, sampling, toml, kubeadm, otlp }) => {
         const r = findRelease(engine, version)!;
         expect(r.engineRelease).toBe(release);
         const facts = tracingFacts(r);
@@ -34,6 +35,9 @@ describe("version table: facts per engine release", () => {
         expect(facts.etcd.flags.enable).toBe(`${etcdPrefix}enable-distributed-tracing`);
         expect(facts.etcd.samplingFlagSupported).toBe(sampling);
         expect(facts.containerd.readsTomlTracing).toBe(toml);
+        // k3s's embedded containerd has no OTLP span processor (k3s pkg/containerd/builtins*.go); kind's is upstream's.
+        expect(facts.containerd.otlpProcessor).toBe(otlp);
+        expect(facts.containerd.withoutOtlpProcessor === undefined).toBe(otlp);
         if (engine === "kind") expect(facts.kubeadmApiVersion).toBe(kubeadm);
         // Supported range (1.29+) never needs a tracing feature gate: beta from 1.27, locked on from 1.34.
         expect(facts.apiserverFeatureGates).toEqual({});
@@ -60,6 +64,14 @@ describe("version table: facts per engine release", () => {
         expect(etcdImageVersion("quay.io/coreos/etcd:v3.5.11")).toBe("3.5.11");
     });
 
+    it("says why k3s's containerd cannot trace, and refuses to guess for a k3s older than the evidence", () => {
+        const k3s = findRelease("k3d", "1.36")!;
+        expect(tracingFacts(k3s).containerd.withoutOtlpProcessor).toMatch(/k3s runs containerd inside its own binary .*pkg\/containerd\/builtins.*io\.containerd\.tracing\.processor\.v1\.otlp/);
+        // k3s 1.22 to 1.26 ran a standalone containerd built from upstream's cmd/containerd, tracing plugin included.
+        const older = { ...k3s, kubernetes: "1.26.3", kubernetesMinor: "1.26", engineRelease: "v1.26.3+k3s1", containerd: "1.6.19" };
+        expect(() => tracingFacts(older)).toThrow(/k3s v1\.26\.3\+k3s1: whether its containerd has the OTLP span processor is not settled/);
+    });
+
     it("names the Collector's OTLP gRPC exporter for the Collector version", () => {
         expect(collectorFacts("otel/opentelemetry-collector:0.159.0").otlpGrpcExporter).toBe("otlp_grpc");
         expect(collectorFacts("otel/opentelemetry-collector:0.143.1").otlpGrpcExporter).toBe("otlp");
@@ -77,6 +89,7 @@ describe("version table: facts per engine release", () => {
                 const [, kmin] = r.kubernetes.split(".").map(Number);
                 expect(f.apiserverTracingApiVersion.endsWith(kmin >= 34 ? "/v1" : "/v1beta1")).toBe(true);
                 if (r.containerd.startsWith("2.")) expect(f.containerd.readsTomlTracing).toBe(false);
+                expect(f.containerd.otlpProcessor).toBe(r.engine === "kind");
                 expect(findRelease(r.engine, r.kubernetesMinor)).toBeDefined();
             }),
             { numRuns: 300 },
