@@ -1,7 +1,10 @@
 // The one version table. Every version-dependent fact the renderers need is answered here, from
 // the pinned releases (releases.json: image, bundled etcd and containerd) and the upstream rules
-// below (sources: ../shared/reference/tracing-matrix.md). Renderers ask these functions; they never
-// compare version strings themselves.
+// below, read from upstream source: kubernetes/apiserver pkg/apis/apiserver/*/register.go and
+// kubernetes/kubelet config/v1beta1/types.go (the tracing config files), etcd-io/etcd
+// server/embed/config_tracing.go and server/etcdmain/config.go (flag names; the sampling flag from
+// v3.5.11), containerd/containerd pkg/tracing/plugin/otlp.go (TOML until 1.6.31/1.7.15, OTEL_* env
+// after). Renderers ask these functions; they never compare version strings themselves.
 import releaseData from "./releases.json";
 
 export const ENGINES = ["k3d", "kind"] as const;

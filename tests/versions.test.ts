@@ -1,7 +1,8 @@
 import * as fc from "fast-check";
 import { findRelease, releasesOf, supportedMinors, tracingFacts, collectorFacts, etcdImageVersion } from "../config-files/versions";
 
-// Expected values written from ../shared/reference/tracing-matrix.md and images.md, not from the code;
+// Expected values written from the upstream sources named in config-files/versions.ts and the release
+// notes behind tests/fixtures/known-images.json, not from the code;
 // otlp (containerd has its OTLP span processor) from k3s-io/k3s and kind sources (config-files/versions.ts).
 describe("version table: facts per engine release", () => {
     it.each`
