@@ -198,9 +198,10 @@ function containerdReadsToml(containerd: string): boolean {
  *     2.1  c7a1aa60 (release-1.32 at v1.32.11+k3s3, 2.1.5)
  *     2.2  4c18e601 (master at v1.35.4, 2.2.3), 10418521 (release-1.34 at v1.34.9+k3s1, 2.2.5)
  *     2.3  469d009f (master after v1.36.3, 2.3.4)
- *   The k3s-io/containerd fork's patches (snapshotters in cmd/containerd/builtins, registry mirror
- *   rewrites, no gRPC metrics) do not move the import; the shim's own tracing needs the build tag
- *   shim_tracing, which k3s does not set.
+ *   The k3s-io/containerd fork's patches, as copied for v1.7.25 and v2.0.2 in k3s-vip/containerd
+ *   (snapshotters in cmd/containerd/builtins, registry mirror rewrites, no gRPC metrics), leave the
+ *   import where it was (not read for the 2.1 to 2.3 forks). The shim's own tracing needs the build
+ *   tag shim_tracing, which k3s does not set.
  */
 export const CONTAINERD_OTLP_PROCESSOR = { k3d: false, kind: true } as const satisfies Record<EngineName, boolean>;
 
