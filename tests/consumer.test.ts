@@ -1,10 +1,11 @@
 // The consumer example under mocks, its StackReference answered with outputs shaped by the contract.
-import { FAKE_KUBECONFIG, runProgram, Registration, valueOf } from "./pulumi-harness";
+import { FAKE_KUBECONFIG, ProgramRun, runProgram, Registration, valueOf } from "./pulumi-harness";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "../config-files/in-cluster-collector";
 
 describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
     let regs: Registration[];
     let outputs: Record<string, any>;
+    let pulumi: ProgramRun["pulumi"];
     beforeAll(async () => {
         const run = await runProgram({ "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" }, {
             preview,
@@ -18,6 +19,7 @@ describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
         });
         regs = run.registrations;
         outputs = run.outputs;
+        pulumi = run.pulumi;
     });
 
     it("reads the kubetracing stack through a StackReference", () => {
@@ -45,6 +47,11 @@ describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
             { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "http://$(HOST_IP):4318" },
         ]);
         expect(container.args).toEqual(expect.arrayContaining(["--otlp-endpoint", "$(HOST_IP):4317"]));
+    });
+
+    it("exports only what the deployment or the referenced stack says, no constant (every export is a stack output)", () => {
+        expect(Object.keys(outputs).sort()).toEqual(["deployment", "jaegerUrl", "namespace"]);
+        for (const value of Object.values(outputs)) expect(pulumi.Output.isInstance(value)).toBe(true);
     });
 
     it("re-exports the Jaeger URL", async () => {

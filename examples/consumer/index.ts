@@ -4,8 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackOutputName } from "../../config-files/outputs-contract";
 
-/** Pinned: telemetrygen from the same Collector-contrib release the agent runs. */
-export const TELEMETRYGEN_IMAGE = "ghcr.io/open-telemetry/opentelemetry-collector-contrib/telemetrygen:v0.159.0";
+/**
+ * Pinned: telemetrygen from the same Collector-contrib release the agent runs. Not exported: every
+ * export of a Pulumi program is a stack output, and a constant there says nothing about the stack.
+ */
+const TELEMETRYGEN_IMAGE = "ghcr.io/open-telemetry/opentelemetry-collector-contrib/telemetrygen:v0.159.0";
 
 interface InClusterOtlpEndpoint {
     hostIpEnv: string;
@@ -48,5 +51,7 @@ const app = new k8s.apps.v1.Deployment("telemetrygen", {
     },
 }, { provider });
 
+// What was deployed, as the cluster reports it, and where to look for its spans.
 export const deployment = app.metadata.name;
+export const namespace = app.metadata.namespace;
 export const jaegerUrl = output("jaegerUrl");
