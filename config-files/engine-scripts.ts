@@ -96,6 +96,50 @@ const PREAMBLE = [
     "}",
 ];
 
+/**
+ * The line of `<engine> version` output that names the CLI's own version, and what it looks like:
+ * - k3d: "k3d version v5.8.3" then "k3s version v1.34.9-k3s1 (default)" (k3d v5.8.3 cmd/root.go
+ *   printVersion). The second line is the k3s image k3d would default to, never k3d's version.
+ *   A plain `go build`/`go install` (which k3d's README offers: `go install github.com/k3d-io/k3d/v5@…`)
+ *   has no version stamped and prints "k3d version v5-dev" and the hard-coded k3s "v1.21.7-k3s1"
+ *   (version/version.go GetVersion, K3sVersion); its release Makefile stamps both with -ldflags.
+ * - kind: "kind v0.33.0 go1.26.8 linux/amd64" (kind pkg/cmd/kind/version/version.go
+ *   DisplayVersion, read at the v0.33.0-alpha tag; the v0.33.0 built by scripts/fetch-tools.sh
+ *   prints exactly this); a build between releases adds "-alpha…" and "+<commit>" to the version.
+ */
+export const VERSION_LINES: Record<Engine, { prefix: string; release: string; unstamped?: string }> = {
+    k3d: { prefix: "k3d version ", release: "^k3d version v([0-9]+\\.[0-9]+\\.[0-9]+)([-+][^[:space:]]*)?$", unstamped: "^k3d version v[0-9]+-dev$" },
+    kind: { prefix: "kind v", release: "^kind v([0-9]+\\.[0-9]+\\.[0-9]+)([-+][^[:space:]]*)?( |$)" },
+};
+
+/**
+ * Reads the CLI's own version line only, compares its X.Y.Z (a pre-release or a build after a tag
+ * counts as its X.Y.Z) and refuses one older than `min`. A k3d without a stamped version (v5-dev)
+ * is accepted with a warning: it may be any k3d v5 commit, so the check cannot tell, and refusing it
+ * would refuse every k3d installed with `go install`. A k3d older than 5.7.0 then fails on its own,
+ * naming the config's `files:` key it does not know.
+ */
+function versionCheck(engine: Engine, min: string): string[] {
+    const line = VERSION_LINES[engine];
+    return [
+        // Regex matches, not `… | grep -o`: under pipefail a text grep finds nothing in would end the script silently.
+        `version_line=""; while IFS= read -r l; do l=\${l%$'\\r'}; if [[ $l == ${shellQuote(line.prefix)}* ]]; then version_line=$l; break; fi; done <<<"$version_text"`,
+        `have=""; re=${shellQuote(line.release)}; if [[ $version_line =~ $re ]]; then have=\${BASH_REMATCH[1]}; fi`,
+        ...(line.unstamped
+            ? [
+                `re=${shellQuote(line.unstamped)}`,
+                `if [ -z "$have" ] && [[ $version_line =~ $re ]]; then`,
+                `  echo "kubetracing: warning: '$version_line' is a ${engine} built without a release version (go install or go build), so whether it is >= ${min} cannot be checked; if ${engine} refuses the config, install a ${engine} release >= ${min}" >&2`,
+                "else",
+            ]
+            : ["if true; then"]),
+        `  if [ -z "$have" ] || [ "$(printf '%s\\n%s\\n' ${min} "$have" | sort -V | head -n1)" != ${min} ]; then`,
+        `    echo "kubetracing: ${engine} \${have:-of unknown version} is too old for this node image; need ${engine} >= ${min} ('${engine} version' printed: \${version_line:-$version_text})" >&2; exit 1`,
+        "  fi",
+        "fi",
+    ];
+}
+
 function listing(input: EngineScriptInput, cmd: EngineCommands, t: ScriptTimeouts): string[] {
     const cli = input.engine;
     return [
@@ -121,11 +165,7 @@ export function engineScripts(input: EngineScriptInput): EngineScripts {
         ...PREAMBLE,
         `command -v ${cli} >/dev/null || { echo "kubetracing: ${cli} is not on PATH; install ${cli} >= ${min}" >&2; exit 1; }`,
         `if ! version_text=$(limited ${t.query} ${cli} version 2>&1); then echo "kubetracing: '${cli} version' failed: $version_text" >&2; exit 1; fi`,
-        // A regex match, not `… | grep -o`: under pipefail a version text grep finds nothing in would end the script silently.
-        `have=""; if [[ $version_text =~ v?([0-9]+\\.[0-9]+\\.[0-9]+) ]]; then have=\${BASH_REMATCH[1]}; fi`,
-        `if [ -z "$have" ] || [ "$(printf '%s\\n%s\\n' ${min} "$have" | sort -V | head -n1)" != ${min} ]; then`,
-        `  echo "kubetracing: ${cli} \${have:-of unknown version} is too old for this node image; need ${cli} >= ${min}" >&2; exit 1`,
-        "fi",
+        ...versionCheck(input.engine, min),
         `state_dir=${stateDir}`,
         `mkdir -p "$state_dir" && cd "$state_dir"`,
         ...listing(input, cmd, t),

@@ -42,7 +42,8 @@ function sandbox(engine: "k3d" | "kind", fake: FakeEngine = {}): Sandbox {
     fs.mkdirSync(bin);
     fs.writeFileSync(clusters, (fake.existing ?? []).map((c) => `${c}\n`).join(""));
     const version = fake.version ?? (engine === "k3d" ? "5.8.3" : "0.33.0");
-    const versionLine = fake.versionText ?? (engine === "k3d" ? `k3d version v${version}\nk3s version v1.31.5-k3s1 (default)` : `kind v${version} go1.24 linux/amd64`);
+    // What the released CLIs print (k3d v5.8.3 cmd/root.go printVersion; kind pkg/cmd/kind/version/version.go DisplayVersion).
+    const versionLine = fake.versionText ?? (engine === "k3d" ? `k3d version v${version}\nk3s version v1.34.9-k3s1 (default)` : `kind v${version} go1.26.8 linux/amd64`);
     fs.writeFileSync(path.join(bin, engine), `#!/bin/bash
 echo "$* | cwd=$PWD | net=\${KIND_EXPERIMENTAL_DOCKER_NETWORK:-}" >> ${log}
 if [ "$1" = version ]; then printf '%s\\n' "${versionLine}"; exit 0; fi
@@ -191,6 +192,64 @@ describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
     it("kubeconfig prints the engine's kubeconfig", () => {
         const box = sandbox(engine);
         expect(box.run(scripts.kubeconfig).stdout).toBe("apiVersion: v1\n");
+    });
+});
+
+describe("the engine CLI's version, read from its own version line", () => {
+    const k3d = scriptsFor({ engine: "k3d", kubernetesVersion: "1.33" }).scripts;
+    const kind = scriptsFor({ engine: "kind", kubernetesVersion: "1.33" }).scripts;
+    const created = (box: Sandbox) => box.calls().some(isCreate);
+
+    it("k3d: a release (what k3d v5.8.3 prints) is checked by its own line, not the k3s line below it", () => {
+        const box = sandbox("k3d", { versionText: "k3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)" });
+        const r = box.run(k3d.create);
+        expect(r.stderr).toBe("");
+        expect(r.status).toBe(0);
+        expect(created(box)).toBe(true);
+    });
+
+    it("k3d: a build without a stamped version (go install: v5-dev, k3s v1.21.7) is accepted with a warning, and 1.21.7 is not taken for k3d's version", () => {
+        const box = sandbox("k3d", { versionText: "k3d version v5-dev\nk3s version v1.21.7-k3s1 (default)" });
+        const r = box.run(k3d.create);
+        expect(r.stderr).not.toContain("too old");
+        expect(r.stderr).toContain("kubetracing: warning: 'k3d version v5-dev' is a k3d built without a release version (go install or go build), so whether it is >= 5.7.0 cannot be checked");
+        expect(r.status).toBe(0);
+        expect(created(box)).toBe(true);
+    });
+
+    it("k3d: an old release is refused, naming its version and the line read", () => {
+        const box = sandbox("k3d", { versionText: "k3d version v5.6.0\nk3s version v1.27.4-k3s1 (default)" });
+        const r = box.run(k3d.create);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain("kubetracing: k3d 5.6.0 is too old for this node image; need k3d >= 5.7.0 ('k3d version' printed: k3d version v5.6.0)");
+        expect(created(box)).toBe(false);
+    });
+
+    it("k3d: a version only on the k3s line is no k3d version", () => {
+        const box = sandbox("k3d", { versionText: "k3d version unknown\nk3s version v9.9.9-k3s1 (default)" });
+        const r = box.run(k3d.create);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain("kubetracing: k3d of unknown version is too old");
+    });
+
+    it("k3d: noise before the version line (stderr is read too) is skipped", () => {
+        const box = sandbox("k3d", { versionText: "WARN[0000] something\nk3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)" });
+        expect(box.run(k3d.create).status).toBe(0);
+    });
+
+    it.each([
+        ["kind v0.33.0 go1.26.8 linux/amd64", 0],
+        // A build between releases: the next version's pre-release with its commit.
+        ["kind v0.34.0-alpha.12+0123456789abcd go1.26.8 linux/amd64", 0],
+        ["kind v0.20.0 go1.20.4 linux/amd64", 1],
+        ["kind version 0.33.0", 1],
+    ])("kind: %s → exit %i", (text, status) => {
+        const box = sandbox("kind", { versionText: text });
+        const r = box.run(kind.create);
+        expect(r.status).toBe(status);
+        expect(created(box)).toBe(status === 0);
+        if (status) expect(r.stderr).toMatch(/kubetracing: kind (0\.20\.0|of unknown version) is too old for this node image; need kind >= 0\.\d+\.\d+/);
+        else expect(r.stderr).toBe("");
     });
 });
 
