@@ -18,9 +18,12 @@ export const FIXTURES_DIR = path.join(PROJECT_DIR, "tests", "fixtures");
  */
 export function useTempDirs(prefix: string): (name?: string) => string {
     let root: string | undefined;
-    afterAll(() => {
+    const remove = () => {
         if (root) fs.rmSync(root, { recursive: true, force: true });
-    });
+    };
+    // Outside jest (the bench scripts import the tiers' drivers) the process's exit removes it.
+    if (typeof afterAll === "function") afterAll(remove);
+    else process.on("exit", remove);
     return (name = "t") => {
         root ??= fs.mkdtempSync(path.join(os.tmpdir(), `kt-${prefix}-`));
         return fs.mkdtempSync(path.join(root, `${name}-`));
