@@ -30,12 +30,20 @@ export class EngineCluster extends pulumi.ComponentResource {
             interpreter: ["/bin/bash", "-c"],
             create: args.scripts.create,
             delete: args.scripts.delete,
-            // No update command: any change to what is rendered replaces the cluster. The summary
-            // says which setting changed; the create script's diff shows the changed lines.
+            // The summary says which setting changed; the create script's diff shows the changed lines.
             triggers: [args.summary, createHash("sha256").update(args.scripts.create).digest("hex")],
         }, {
             parent: this,
             dependsOn: args.dependsOn,
+            // Any change replaces the cluster, not only one of the triggers. pulumi-command treats a
+            // change of any other input (the delete script after an upgrade of this project, the
+            // interpreter) as an update, and with no `update` script its Update runs `create` again
+            // (pulumi-command v1.2.1 provider/pkg/provider/local/commandController.go Update: "Use
+            // Create command if Update is unspecified"): that would recreate the live cluster under
+            // the same id, so the kubeconfig (keyed on the id) would not be read again. The engine
+            // turns every changed input matched by "*" into a replacement (pulumi/pulumi v3.259.0
+            // pkg/resource/deploy/step_generator.go applyReplaceOnChanges, PropertyPath.Contains).
+            replaceOnChanges: ["*"],
             // The cluster name is fixed per stack, so the old cluster must go before the new one comes.
             deleteBeforeReplace: true,
             // Backstops above the scripts' own limits (SCRIPT_TIMEOUTS: at most about 22 min to create, 6 to delete).

@@ -14,6 +14,64 @@ const urnOf = (regs: Registration[], name: string) => {
     return urn;
 };
 
+type PathPart = string | number;
+/** "triggers[*]" → ["triggers", "*"], "*" → ["*"], "a.b[0]" → ["a", "b", 0]. */
+const propertyPath = (p: string): PathPart[] => p.split(/\.|\[|\]/).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+/** pulumi/pulumi v3.259.0 sdk/go/common/resource/properties_path.go PropertyPath.Contains: "*" matches any key or index. */
+const contains = (p: PathPart[], other: PathPart[]) => other.length >= p.length && p.every((x, i) => x === "*" || x === other[i]);
+
+/**
+ * What `pulumi up` plans for a local Command whose inputs change from `olds` to `news`, the
+ * options being those the program sent:
+ * - the provider's Diff (pulumi-go-provider v1.3.0 infer/resource.go, used by pulumi-command
+ *   v1.2.1): every changed input is a change, by top-level key or array index; the Command has an
+ *   Update, so none is a replacement by itself;
+ * - the engine (pulumi/pulumi v3.259.0 pkg/resource/deploy/step_generator.go applyReplaceOnChanges):
+ *   a change whose path a replaceOnChanges path contains becomes a replacement.
+ * An "update" of this Command runs its create script again in place (pulumi-command v1.2.1
+ * provider/pkg/provider/local/commandController.go Update, when there is no `update` script).
+ */
+function plannedStep(olds: Record<string, unknown>, news: Record<string, unknown>, replaceOnChanges: string[]): "same" | "update" | "replace" {
+    const changed: PathPart[][] = [];
+    for (const key of new Set([...Object.keys(olds), ...Object.keys(news)])) {
+        const [a, b] = [olds[key], news[key]];
+        if (JSON.stringify(a) === JSON.stringify(b)) continue;
+        if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+            a.forEach((x, i) => JSON.stringify(x) !== JSON.stringify(b[i]) && changed.push([key, i]));
+        } else changed.push([key]);
+    }
+    if (changed.length === 0) return "same";
+    const replacing = replaceOnChanges.map(propertyPath);
+    return changed.some((c) => replacing.some((r) => contains(r, c))) ? "replace" : "update";
+}
+
+describe("the cluster Command: any change replaces it, the old cluster deleted first", () => {
+    let cluster: Registration;
+    beforeAll(async () => {
+        cluster = byName((await runProgram({ engine: "k3d" }, { preview: false, stack: "upgrade" })).registrations, "kubetracing-upgrade-cluster");
+    });
+    const changed = (input: string, value: unknown) => plannedStep(cluster.inputs, { ...cluster.inputs, [input]: value }, cluster.replaceOnChanges);
+
+    it("a changed trigger (a rendered setting) replaces it", () => {
+        expect(changed("triggers", [cluster.inputs.triggers[0], "another hash"])).toBe("replace");
+    });
+
+    it("an upgrade that changes only the delete script replaces it instead of running create again in place", () => {
+        expect(changed("delete", `${cluster.inputs.delete}\n# changed by an upgrade\n`)).toBe("replace");
+        expect(cluster.deleteBeforeReplace).toBe(true);
+    });
+
+    it.each([["interpreter", ["/bin/sh", "-c"]], ["environment", { A: "b" }], ["logging", "none"]])("so does a change of %s", (input, value) => {
+        expect(changed(input, value)).toBe("replace");
+    });
+
+    it("the model agrees with the SDK: without the option only triggers would replace", () => {
+        expect(cluster.replaceOnChanges).toContain("triggers[*]");
+        expect(plannedStep(cluster.inputs, { ...cluster.inputs, delete: "x" }, ["triggers[*]"])).toBe("update");
+        expect(plannedStep(cluster.inputs, { ...cluster.inputs }, cluster.replaceOnChanges)).toBe("same");
+    });
+});
+
 describe.each([
     ["k3d", "kubetracing:cluster:K3dCluster"],
     ["kind", "kubetracing:cluster:KindCluster"],

@@ -24,6 +24,10 @@ export interface Registration {
     deleteBeforeReplace: boolean;
     additionalSecretOutputs: string[];
     ignoreChanges: string[];
+    /** As sent: the resource's own and those its SDK class adds (@pulumi/command adds "triggers[*]"). */
+    replaceOnChanges: string[];
+    /** Aliases as sent (Alias messages as plain objects). */
+    aliases: unknown[];
     replacementTrigger: unknown;
     provider: string;
     /** customTimeouts as sent ("" where unset). */
@@ -140,6 +144,8 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
             provider: req.getProvider(),
             deleteBeforeReplace: false,
             ignoreChanges: [],
+            replaceOnChanges: [],
+            aliases: [],
             replacementTrigger: undefined,
             customTimeouts: { create: "", update: "", delete: "" },
             ...extra,
@@ -150,6 +156,8 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
         record(req, rpc.deserializeProperties(req.getObject()), {
             deleteBeforeReplace: req.getDeletebeforereplace(),
             ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            aliases: req.getAliasesList().map((a: any) => a.toObject()),
             replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
             customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
         });
