@@ -8,8 +8,7 @@ import { stackNames } from "./config-files/names";
 import { artifactByRole, renderStack } from "./config-files/render-stack";
 import { engineScripts } from "./config-files/engine-scripts";
 import { ObservabilityBackend } from "./components/observability-backend";
-import { K3dCluster } from "./components/k3d-cluster";
-import { KindCluster } from "./components/kind-cluster";
+import { EngineCluster } from "./components/engine-cluster";
 import { InClusterCollector } from "./components/in-cluster-collector";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "./config-files/in-cluster-collector";
 
@@ -33,8 +32,8 @@ const backend = new ObservabilityBackend(names.cluster, {
     hostPorts: settings.hostPorts,
 });
 
-const Cluster = settings.engine === "k3d" ? K3dCluster : KindCluster;
-const cluster = new Cluster(names.cluster, {
+// One component type for both engines: switching engine replaces the cluster under the same URNs.
+const cluster = new EngineCluster(names.cluster, {
     clusterName: names.cluster,
     scripts: engineScripts({
         engine: settings.engine,

@@ -17,6 +17,29 @@ export interface EngineClusterArgs {
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
+/**
+ * The one type of the cluster component, whichever the engine. The type is part of every URN
+ * under it, so a type per engine made k3d → kind a create of new resources followed by the delete
+ * of the old ones (the engine deletes what a program no longer registers at the end), the old
+ * delete running after the new create. With one type the URNs stay and the engine switch is a
+ * change of the cluster Command: a replacement, the old cluster deleted first (deleteBeforeReplace).
+ */
+export const CLUSTER_TYPE = "kubetracing:cluster:EngineCluster";
+
+/**
+ * The types of stacks made before CLUSTER_TYPE: an alias lets the engine find the component's old
+ * state under either, and its children inherit that alias (pulumi/pulumi v3.259.0
+ * pkg/resource/deploy/step_generator.go getOldResource, generateAliases, inheritedChildAlias),
+ * so an upgrade keeps the cluster instead of creating a second one.
+ */
+export const FORMER_CLUSTER_TYPES = ["kubetracing:cluster:K3dCluster", "kubetracing:cluster:KindCluster"];
+
+/**
+ * A k3d or kind cluster on the stack's Docker network with etcd, kube-apiserver, every kubelet and
+ * every containerd traced. k3d: k3s with embedded etcd (--cluster-init), one server and `workers`
+ * agents. kind: kubeadm static pods on pinned kindest/node images, one control-plane node and
+ * `workers` workers. The engine-specific parts are in the rendered scripts.
+ */
 export class EngineCluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     /** New each time the cluster is created: what Kubernetes providers key their replacement on. */
@@ -24,8 +47,8 @@ export class EngineCluster extends pulumi.ComponentResource {
     /** Secret: never shown in a diff or a log. Normalized: names fixed per stack (config-files/kubeconfig.ts). */
     readonly kubeconfig: pulumi.Output<string>;
 
-    protected constructor(type: string, name: string, args: EngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(type, name, {}, opts);
+    constructor(name: string, args: EngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(CLUSTER_TYPE, name, {}, pulumi.mergeOptions(opts, { aliases: FORMER_CLUSTER_TYPES.map((type) => ({ type })) }));
         const cluster = new command.local.Command(`${name}-cluster`, {
             interpreter: ["/bin/bash", "-c"],
             create: args.scripts.create,

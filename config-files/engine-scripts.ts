@@ -35,8 +35,13 @@ export interface EngineScriptInput {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Per-cluster directory for the engine's files; outside the repo, one per cluster name. */
-const STATE_DIR = (cluster: string) => `"\${XDG_STATE_HOME:-$HOME/.local/state}/kubetracing/${cluster}"`;
+/**
+ * Per-cluster directory for the engine's files; outside the repo, one per engine and cluster name.
+ * A stack's k3d and kind clusters share the cluster name, and kind bind-mounts files from here
+ * into its nodes: the delete of one engine's cluster (which removes its directory) must never
+ * take the other's files, whatever order the engine runs the two in.
+ */
+const STATE_DIR = (engine: Engine, cluster: string) => `"\${XDG_STATE_HOME:-$HOME/.local/state}/kubetracing/${engine}/${cluster}"`;
 
 /** Written into the state directory just before the engine creates the cluster: "this stack made it". */
 export const OWNER_MARKER = ".kubetracing-owner";
@@ -159,7 +164,7 @@ export function engineScripts(input: EngineScriptInput): EngineScripts {
     const t = input.timeouts ?? SCRIPT_TIMEOUTS;
     const cli = input.engine;
     const cluster = input.names.cluster;
-    const stateDir = STATE_DIR(cluster);
+    const stateDir = STATE_DIR(input.engine, cluster);
     const min = input.minimumCliVersion;
     const create = [
         ...PREAMBLE,

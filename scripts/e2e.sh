@@ -39,7 +39,7 @@ containers=$(docker ps -a --format '{{.Names}}' | grep -F "$cluster" || true)
 networks=$(docker network ls --format '{{.Name}}' | grep -Fx "$network" || true)
 [ -z "$networks" ] || leftovers+="network: $networks\n"
 if grep -qF "$cluster" "${KUBECONFIG:-$HOME/.kube/config}" 2>/dev/null; then leftovers+="kubeconfig entry for $cluster\n"; fi
-state_dir="${XDG_STATE_HOME:-$HOME/.local/state}/kubetracing/$cluster"
+state_dir="${XDG_STATE_HOME:-$HOME/.local/state}/kubetracing/$engine/$cluster"
 [ ! -e "$state_dir" ] || leftovers+="state directory $state_dir\n"
 if [ -n "$leftovers" ]; then
     printf "e2e: destroy left things behind:\n%b" "$leftovers" >&2

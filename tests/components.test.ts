@@ -72,9 +72,28 @@ describe("the cluster Command: any change replaces it, the old cluster deleted f
     });
 });
 
+it("k3d and kind register the cluster and everything under it at the same URNs, so switching engine is a replacement, not a create before a delete", async () => {
+    const urns = async (engine: string) => {
+        const regs = (await runProgram({ engine, inClusterCollector: "true" }, { preview: false, stack: "switch" })).registrations;
+        const cluster = regs.filter((r) => r.urn.includes("::kubetracing:cluster:")).map((r) => r.urn).sort();
+        expect(cluster.length).toBeGreaterThan(10);
+        return cluster;
+    };
+    const k3d = await urns("k3d");
+    expect(k3d).toContain("urn:pulumi:switch::kubetracing::kubetracing:cluster:EngineCluster$command:local:Command::kubetracing-switch-cluster");
+    expect(await urns("kind")).toEqual(k3d);
+});
+
+it("stacks made with a type per engine keep their cluster: the component is aliased to both former types", async () => {
+    const regs = (await runProgram({}, { preview: true, stack: "upgrade" })).registrations;
+    const component = regs.find((r) => r.type === "kubetracing:cluster:EngineCluster")!;
+    const aliasTypes = (component.aliases as { spec?: { type?: string } }[]).map((a) => a.spec?.type).sort();
+    expect(aliasTypes).toEqual(["kubetracing:cluster:K3dCluster", "kubetracing:cluster:KindCluster"]);
+});
+
 describe.each([
-    ["k3d", "kubetracing:cluster:K3dCluster"],
-    ["kind", "kubetracing:cluster:KindCluster"],
+    ["k3d", "kubetracing:cluster:EngineCluster"],
+    ["kind", "kubetracing:cluster:EngineCluster"],
 ])("the %s stack under mocks", (engine, clusterType) => {
     describe.each([true, false])("preview=%s", (preview) => {
         let regs: Registration[];

@@ -91,7 +91,7 @@ const isDelete = (call: string) => /^(cluster delete|delete cluster)/.test(call)
 
 describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
     const { scripts, rendered } = scriptsFor({ engine, kubernetesVersion: "1.33" });
-    const stateDir = (home: string) => path.join(home, ".local/state/kubetracing/kubetracing-scripts");
+    const stateDir = (home: string) => path.join(home, ".local/state/kubetracing", engine, "kubetracing-scripts");
     /** What an earlier, failed run of this stack leaves: its state directory with the owner marker. */
     const earlierRun = (box: Sandbox) => {
         fs.mkdirSync(stateDir(box.home), { recursive: true });
@@ -251,6 +251,21 @@ describe("the engine CLI's version, read from its own version line", () => {
         if (status) expect(r.stderr).toMatch(/kubetracing: kind (0\.20\.0|of unknown version) is too old for this node image; need kind >= 0\.\d+\.\d+/);
         else expect(r.stderr).toBe("");
     });
+});
+
+it("each engine has its own state directory: deleting the stack's k3d cluster leaves its kind cluster's files (which kind bind-mounts) alone", () => {
+    const k3d = scriptsFor({ engine: "k3d", kubernetesVersion: "1.33" }).scripts;
+    const kind = scriptsFor({ engine: "kind", kubernetesVersion: "1.33" }).scripts;
+    // One HOME and both fake CLIs on PATH, as on a machine that has both.
+    const box = sandbox("kind");
+    const k3dBox = sandbox("k3d");
+    const env = { PATH: `${box.bin}:${k3dBox.bin}:${process.env.PATH}` };
+    expect(box.run(kind.create, env).status).toBe(0);
+    const kindDir = path.join(box.home, ".local/state/kubetracing/kind/kubetracing-scripts");
+    const files = fs.readdirSync(kindDir);
+    expect(files).toContain("kind-config.yaml");
+    expect(box.run(k3d.delete, env).status).toBe(0);
+    expect(fs.readdirSync(kindDir)).toEqual(files);
 });
 
 // Both engines' calls go through the same `limited`, so one engine shows it (each second counts in npm test).

@@ -16,6 +16,8 @@ const rpc = require("@pulumi/pulumi/runtime/rpc");
 const runtimeSettings = require("@pulumi/pulumi/runtime/settings");
 
 export interface Registration {
+    /** The URN the (mocked) engine answered with: parent type chain, type and name ("" until it answered). */
+    urn: string;
     type: string;
     name: string;
     parent: string;
@@ -135,6 +137,7 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
     const monitor = runtimeSettings.getMonitor();
     const record = (req: any, inputs: Record<string, any>, extra: Partial<Registration> = {}) =>
         registrations.push({
+            urn: "",
             type: req.getType(),
             name: req.getName(),
             parent: req.getParent(),
@@ -161,7 +164,11 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
             replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
             customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
         });
-        return originalRegister(req, callback);
+        const registration = registrations[registrations.length - 1];
+        return originalRegister(req, (err: unknown, resp: any) => {
+            if (resp) registration.urn = resp.getUrn();
+            callback(err, resp);
+        });
     };
     // Read resources (a StackReference) go through readResource.
     const originalRead = monitor.readResource.bind(monitor);
