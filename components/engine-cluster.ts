@@ -88,7 +88,9 @@ export class EngineCluster extends pulumi.ComponentResource {
         });
 
         this.clusterId = cluster.id;
-        this.clusterName = cluster.id.apply(() => args.clusterName);
+        // Known in a preview too (a resource's URN is, its id is not); whatever takes it as an input
+        // still depends on the cluster Command.
+        this.clusterName = cluster.urn.apply(() => args.clusterName);
         this.kubeconfig = pulumi.secret(kubeconfig.stdout.apply((text) => normalizeKubeconfig(text, args.clusterName)));
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }

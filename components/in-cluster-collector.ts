@@ -26,7 +26,12 @@ export class InClusterCollector extends pulumi.ComponentResource {
         // The kubeconfig is normalized (config-files/kubeconfig.ts), so a re-read with other names or
         // order is no change at all; a new cluster replaces the provider through the trigger (and
         // through its new server address, which @pulumi/kubernetes itself treats as a new cluster).
-        const provider = new k8s.Provider(`${name}-provider`, { kubeconfig: args.kubeconfig }, {
+        // deleteUnreachable: objects of a cluster that is gone (deleted out of band, or its Docker
+        // containers removed) are dropped from the state on delete and refresh instead of failing
+        // `pulumi destroy` (pulumi-kubernetes v4.32.0 provider/pkg/provider/provider.go Read and
+        // Delete, `if k.clusterUnreachable { … if k.deleteUnreachable`). They live only inside the
+        // cluster, so nothing is left behind once the cluster is gone.
+        const provider = new k8s.Provider(`${name}-provider`, { kubeconfig: args.kubeconfig, deleteUnreachable: true }, {
             parent: this,
             replacementTrigger: args.clusterId,
         });

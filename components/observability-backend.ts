@@ -33,7 +33,11 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
         const parent = { parent: this };
         const spec = backendContainers(args);
         const hostForUrls = spec.hostForUrls;
-        this.network = new docker.Network(`${name}-network`, { name: spec.network, driver: "bridge" }, parent);
+        // Every input of a network forces a replacement (kreuzwerker/terraform-provider-docker v4.5.0,
+        // which pulumi-docker 5.2.0 wraps: internal/provider/resource_docker_network.go, ForceNew on
+        // each field), and its name is fixed per stack: the old network must go before the new one
+        // can take the name.
+        this.network = new docker.Network(`${name}-network`, { name: spec.network, driver: "bridge" }, { ...parent, deleteBeforeReplace: true });
         this.networkName = this.network.name;
 
         const container = (c: BackendContainer) => ({

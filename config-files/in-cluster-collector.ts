@@ -5,6 +5,7 @@ import { healthCheckExtension, memoryLimiter, otlpGrpcExporter, otlpReceiver } f
 import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "./endpoints";
 import type { CollectorFacts } from "./versions";
 import { toYaml } from "./yaml-text";
+import { createHash } from "crypto";
 
 export const AGENT_NAMESPACE = "kubetracing";
 export const AGENT_NAME = "kubetracing-node-agent";
@@ -13,6 +14,15 @@ export const HOST_IP_ENV = "HOST_IP";
 
 const AGENT_MEMORY_LIMIT_MIB = 256;
 const labels = { "app.kubernetes.io/name": AGENT_NAME, "app.kubernetes.io/part-of": "kubetracing" };
+
+/**
+ * On the pod template: the SHA-256 of the agent's config. The Collector reads its config once, at
+ * start, and a changed ConfigMap leaves the DaemonSet's spec as it was (@pulumi/kubernetes replaces
+ * the ConfigMap under the same name: pulumi-kubernetes v4.32.0 provider/pkg/provider/diff.go, a
+ * ConfigMap is immutable unless enableConfigMapMutable), so without this the pods keep the old
+ * config. A changed template is a rollout.
+ */
+export const CONFIG_CHECKSUM_ANNOTATION = "kubetracing/config-sha256";
 
 export interface InClusterCollectorInput {
     image: string;
@@ -111,7 +121,7 @@ export function renderInClusterCollector(input: InClusterCollectorInput): InClus
                     selector: { matchLabels: labels },
                     updateStrategy: { type: "RollingUpdate" },
                     template: {
-                        metadata: { labels },
+                        metadata: { labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: createHash("sha256").update(config).digest("hex") } },
                         spec: {
                             serviceAccountName: AGENT_NAME,
                             // Host network: the control plane on each node reaches it on 127.0.0.1, pods on the node's IP.

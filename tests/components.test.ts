@@ -131,6 +131,20 @@ describe.each([
             expect(cluster.inputs.interpreter).toEqual(["/bin/bash", "-c"]);
         });
 
+        it("replaces the network (its name is fixed per stack) delete-first", () => {
+            expect(byName(regs, "kubetracing-alice-network").deleteBeforeReplace).toBe(true);
+        });
+
+        it("declares each container's ports sorted by internal port, the order the docker provider reads them back in (no diff on refresh)", () => {
+            // kreuzwerker/terraform-provider-docker v4.5.0 internal/provider/resource_docker_container_structures.go: sort.Sort(byPortAndProtocol(…)).
+            const collector = byName(regs, "kubetracing-alice-collector").inputs.ports.map((p: any) => p.internal);
+            expect(collector.length).toBeGreaterThan(1);
+            for (const c of regs.filter((r) => r.type === "docker:index/container:Container")) {
+                const internal = c.inputs.ports.map((p: any) => p.internal);
+                expect(internal).toEqual([...internal].sort((a: number, b: number) => a - b));
+            }
+        });
+
         it("pins images and publishes ports on 127.0.0.1 only", () => {
             for (const img of regs.filter((r) => r.type === "docker:index/remoteImage:RemoteImage")) {
                 expect(img.inputs.name).not.toMatch(/:latest$/);
@@ -158,6 +172,11 @@ describe.each([
             if (!preview) {
                 expect(await valueOf(outputs.kubeconfig)).toBe(normalizeKubeconfig(FAKE_KUBECONFIG, "kubetracing-alice"));
             }
+        });
+
+        it("knows the cluster's name already in a preview (it comes from the stack's name)", async () => {
+            expect(await outputs.clusterName.isKnown).toBe(true);
+            expect(await valueOf(outputs.clusterName)).toBe("kubetracing-alice");
         });
 
         it("exports the documented outputs", async () => {

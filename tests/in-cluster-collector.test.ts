@@ -5,7 +5,9 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { createHash } from "crypto";
 import { supportedMinors } from "../config-files/versions";
+import { CONFIG_CHECKSUM_ANNOTATION } from "../config-files/in-cluster-collector";
 import { file, hasRole, renderOf, yamlOf } from "./helpers";
 
 const agentOn = { inClusterCollector: true };
@@ -27,6 +29,16 @@ describe("in-cluster collector (node agent)", () => {
     ] as const)("%s validates against the Kubernetes OpenAPI schema", (_kind, Model, object) => {
         expect(() => new (Model as any)(object).validate()).not.toThrow();
         expect((object as any).kind).toBe(_kind);
+    });
+
+    it("a changed agent config changes the pod template (so the DaemonSet rolls), the same config leaves it as it is", () => {
+        const template = (stack: string) => (renderOf(agentOn, stack).inClusterCollector!.objects.daemonSet as any).spec.template;
+        const config = (stack: string) => (renderOf(agentOn, stack).inClusterCollector!.objects.configMap as any).data["config.yaml"];
+        // Another stack name: another backend Collector address in the agent's config.
+        expect(config("other")).not.toBe(config("test"));
+        expect(template("other")).not.toEqual(template("test"));
+        expect(template("test")).toEqual(template("test"));
+        expect(template("test").metadata.annotations[CONFIG_CHECKSUM_ANNOTATION]).toBe(createHash("sha256").update(config("test")).digest("hex"));
     });
 
     it("the schema check can fail (a DaemonSet without a selector is rejected)", () => {

@@ -43,6 +43,8 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
             expect(provider.inputs.kubeconfig).toEqual({ [rpc.specialSigKey]: rpc.specialSecretSig, value: normalizeKubeconfig(FAKE_KUBECONFIG, "kubetracing-agent") });
         }
         expect(provider.ignoreChanges).toEqual([]);
+        // Provider inputs travel as JSON text. destroy succeeds when the cluster is already gone.
+        if (!preview) expect(JSON.parse(provider.inputs.deleteUnreachable)).toBe(true);
         expect(provider.dependencies.some((d) => d.endsWith("::kubetracing-agent-kubeconfig"))).toBe(true);
     });
 
