@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 for tool in pulumi docker kubectl "$engine"; do
     command -v "$tool" >/dev/null || { echo "e2e: $tool is not on PATH" >&2; exit 2; }
 done
+. scripts/lib/pulumi-cli.sh
+pulumi_check_version || exit 2
 [ -d node_modules ] || npm ci --no-audit --no-fund
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-}"
 

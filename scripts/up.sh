@@ -8,6 +8,8 @@ stack="${1:-dev}"
 for tool in pulumi docker; do
     command -v "$tool" >/dev/null || { echo "up: $tool is not on PATH (see the README's prerequisites)" >&2; exit 1; }
 done
+. scripts/lib/pulumi-cli.sh
+pulumi_check_version || exit 1
 [ -d node_modules ] || npm ci --no-audit --no-fund
 # Local state needs a passphrase for the kubeconfig secret; an empty one is accepted, but set your own.
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-}"
