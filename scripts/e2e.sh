@@ -14,7 +14,9 @@ done
 . scripts/lib/pulumi-cli.sh
 pulumi_check_version || exit 2
 [ -d node_modules ] || npm ci --no-audit --no-fund
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-}"
+# Local state needs a passphrase for the kubeconfig secret: yours (PULUMI_CONFIG_PASSPHRASE or
+# PULUMI_CONFIG_PASSPHRASE_FILE), else an empty one.
+pulumi_default_passphrase
 
 stack="e2e-$engine-$(date +%s)"
 cleanup() {

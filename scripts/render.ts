@@ -109,10 +109,16 @@ export function render(argv: string[]): { outDir: string; files: string[] } {
     if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
         throw new RenderUsageError(`--stack ${JSON.stringify(args.stack)}: a stack name has letters, digits, '_', '.' and '-' only`);
     }
-    const stackFile = args.config ? path.resolve(args.config) : path.join(PROJECT_DIR, `Pulumi.${args.stack}.yaml`);
+    // Stack files are not committed (each holds its developer's encryptionsalt); a stack whose
+    // settings are shipped has Pulumi.<stack>.example.yaml, which scripts/up.sh copies into place
+    // when the stack has no file yet. --stack reads the same: its file, else its example.
+    const ownFile = args.config ? path.resolve(args.config) : path.join(PROJECT_DIR, `Pulumi.${args.stack}.yaml`);
+    const exampleFile = args.config ? undefined : path.join(PROJECT_DIR, `Pulumi.${args.stack}.example.yaml`);
+    const fromExample = exampleFile !== undefined && !fs.existsSync(ownFile) && fs.existsSync(exampleFile);
+    const stackFile = fromExample ? exampleFile! : ownFile;
     const stack = args.stack ?? stackNameFromFile(stackFile);
     if (!stack) throw new RenderUsageError(`cannot tell the stack name from ${stackFile}: name the file Pulumi.<stack>.yaml or pass --stack`);
-    if (!fs.existsSync(stackFile)) throw new RenderUsageError(`no stack file ${stackFile}`);
+    if (!fs.existsSync(stackFile)) throw new RenderUsageError(`no stack file ${stackFile}${exampleFile ? ` (nor ${path.basename(exampleFile)})` : ""}`);
 
     const projectYaml = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
     const project = (parseYaml(projectYaml) as { name: string }).name;
@@ -132,7 +138,7 @@ export function render(argv: string[]): { outDir: string; files: string[] } {
         clusterName: names.cluster,
         network: names.network,
         artifacts: Object.fromEntries(rendered.artifacts.map((a) => [a.role, a.fileName])),
-        notes: rendered.notes,
+        notes: [...(fromExample ? [`no ${path.basename(ownFile)}: read ${path.basename(stackFile)}, the stack's shipped settings`] : []), ...rendered.notes],
     };
     writeNew(path.join(outDir, INDEX_FILE), JSON.stringify(index, null, 2) + "\n");
     return { outDir, files: [...rendered.artifacts.map((a) => a.fileName), INDEX_FILE] };

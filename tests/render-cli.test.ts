@@ -24,6 +24,26 @@ describe("npm run render", () => {
         expect(files).toContain("render.json");
     });
 
+    it("renders a stack without its own file (stack files are not committed) from its shipped example, and says so", () => {
+        // The dev stack is read this way in a fresh clone; a stack of the test's own keeps this checkout's Pulumi.dev.yaml out of it.
+        const stack = `kt-example-${process.pid}`;
+        const example = path.join(PROJECT_DIR, `Pulumi.${stack}.example.yaml`);
+        fs.writeFileSync(example, "config:\n  kubetracing:engine: kind\n");
+        try {
+            const out = tmp();
+            render(["--stack", stack, "--out", out]);
+            const index = JSON.parse(fs.readFileSync(path.join(out, "render.json"), "utf8"));
+            expect(index).toMatchObject({ stack, engine: "kind" });
+            expect(index.notes[0]).toBe(`no Pulumi.${stack}.yaml: read Pulumi.${stack}.example.yaml, the stack's shipped settings`);
+        } finally {
+            fs.rmSync(example, { force: true });
+        }
+    });
+
+    it("refuses a stack that has neither its file nor an example, naming both", () => {
+        expect(() => render(["--stack", "nofile", "--out", tmp()])).toThrow(/no stack file .*Pulumi\.nofile\.yaml \(nor Pulumi\.nofile\.example\.yaml\)/);
+    });
+
     it("reads any Pulumi.<stack>.yaml with --config, kind included", () => {
         const dir = tmp();
         const file = path.join(dir, "Pulumi.ci-kind.yaml");

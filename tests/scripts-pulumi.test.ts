@@ -22,11 +22,20 @@ echo "$* | passphrase=\${PULUMI_CONFIG_PASSPHRASE-<unset>} | file=\${PULUMI_CONF
     return { path: `${dir}:/usr/bin:/bin`, log };
 }
 
-function up(fake: FakePulumi, env: Record<string, string> = {}) {
+/** What a fresh clone has of what up.sh reads (node_modules as if installed), in a directory of its own. */
+function freshClone(): string {
+    const root = tempDir("clone");
+    fs.mkdirSync(path.join(root, "scripts", "lib"), { recursive: true });
+    fs.mkdirSync(path.join(root, "node_modules"));
+    for (const f of ["scripts/up.sh", "scripts/lib/pulumi-cli.sh", "Pulumi.yaml", "Pulumi.dev.example.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(root, f));
+    return root;
+}
+
+function up(fake: FakePulumi, env: Record<string, string> = {}, root = freshClone()) {
     const tools = fakeTools(fake);
-    const r = spawnSync("/bin/bash", [path.join(PROJECT_DIR, "scripts", "up.sh"), "dev"], { env: { PATH: tools.path, HOME: tempDir("home"), ...env }, encoding: "utf8" });
+    const r = spawnSync("/bin/bash", [path.join(root, "scripts", "up.sh"), "dev"], { env: { PATH: tools.path, HOME: tempDir("home"), ...env }, encoding: "utf8" });
     const calls = fs.existsSync(tools.log) ? fs.readFileSync(tools.log, "utf8").trim().split("\n") : [];
-    return { status: r.status, stderr: r.stderr, calls };
+    return { status: r.status, stderr: r.stderr, calls, root };
 }
 
 describe("the Pulumi CLI's minimum version", () => {
@@ -49,5 +58,65 @@ describe("the Pulumi CLI's minimum version", () => {
         expect(r.status).toBe(1);
         expect(r.stderr).toMatch(/kubetracing: Pulumi CLI (3\.\d+\.\d+|of unknown version) is older than 3\.226\.0, which the stack needs/);
         expect(r.calls).toEqual([]);
+    });
+});
+
+describe("the passphrase the scripts hand to pulumi", () => {
+    const seen = (env: Record<string, string>) => {
+        const r = up({}, env);
+        expect(r.status).toBe(0);
+        return r.calls[r.calls.length - 1].split(" | ").slice(1).join(" | ");
+    };
+
+    it("is an empty one when you set neither variable", () => {
+        expect(seen({})).toBe("passphrase= | file=<unset>");
+    });
+
+    it("is your passphrase file's when you set PULUMI_CONFIG_PASSPHRASE_FILE (an exported empty passphrase would win over it)", () => {
+        expect(seen({ PULUMI_CONFIG_PASSPHRASE_FILE: "/home/me/.pulumi-passphrase" })).toBe("passphrase=<unset> | file=/home/me/.pulumi-passphrase");
+    });
+
+    it("is yours when you set PULUMI_CONFIG_PASSPHRASE, even empty, with or without a file", () => {
+        expect(seen({ PULUMI_CONFIG_PASSPHRASE: "s3cret" })).toBe("passphrase=s3cret | file=<unset>");
+        expect(seen({ PULUMI_CONFIG_PASSPHRASE: "", PULUMI_CONFIG_PASSPHRASE_FILE: "/f" })).toBe("passphrase= | file=/f");
+    });
+
+    it("is the empty default when PULUMI_CONFIG_PASSPHRASE_FILE is empty (the CLI ignores an empty one)", () => {
+        expect(seen({ PULUMI_CONFIG_PASSPHRASE_FILE: "" })).toBe("passphrase= | file=");
+    });
+
+    it("e2e.sh uses the same rule and exports no passphrase of its own", () => {
+        const e2e = fs.readFileSync(path.join(PROJECT_DIR, "scripts", "e2e.sh"), "utf8");
+        expect(e2e).toContain("\npulumi_default_passphrase\n");
+        expect(e2e).not.toMatch(/export PULUMI_CONFIG_PASSPHRASE/);
+    });
+});
+
+describe("stack files", () => {
+    it("npm run up from a fresh clone makes the dev stack's file from the example, and leaves an existing one alone", () => {
+        const r = up({});
+        expect(r.status).toBe(0);
+        expect(fs.readFileSync(path.join(r.root, "Pulumi.dev.yaml"), "utf8")).toBe(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.example.yaml"), "utf8"));
+        const mine = "config:\n  kubetracing:engine: kind\nencryptionsalt: v1:abc\n";
+        const root = freshClone();
+        fs.writeFileSync(path.join(root, "Pulumi.dev.yaml"), mine);
+        expect(up({}, {}, root).status).toBe(0);
+        expect(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")).toBe(mine);
+    });
+
+    const git = (...args: string[]) => spawnSync("git", ["-C", PROJECT_DIR, ...args], { encoding: "utf8" });
+    const inGit = git("rev-parse", "--git-dir").status === 0;
+
+    (inGit ? it : it.skip)("are ignored by git (each holds its developer's encryptionsalt), the example is not", () => {
+        for (const f of ["Pulumi.dev.yaml", "Pulumi.alice.yaml", "examples/consumer/Pulumi.dev.yaml"]) {
+            expect(git("check-ignore", "--no-index", "-q", f).status).toBe(0);
+        }
+        expect(git("check-ignore", "--no-index", "-q", "Pulumi.dev.example.yaml").status).toBe(1);
+        expect(git("ls-files", "Pulumi.*.yaml").stdout.trim()).toBe("Pulumi.dev.example.yaml");
+    });
+
+    it("the example holds settings only, no encryptionsalt", () => {
+        const example = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.example.yaml"), "utf8"));
+        expect(Object.keys(example)).toEqual(["config"]);
     });
 });

@@ -22,3 +22,14 @@ pulumi_check_version() {
         return 1
     fi
 }
+
+# Local state encrypts the stack's secrets (the kubeconfig) with a passphrase. The CLI takes
+# PULUMI_CONFIG_PASSPHRASE when it is set, even empty, and only then a non-empty
+# PULUMI_CONFIG_PASSPHRASE_FILE (pulumi/pulumi v3.259.0 pkg/secrets/passphrase/manager.go
+# readPassphrase). So the empty default is exported only when neither is set: exporting it always
+# would override a passphrase file.
+pulumi_default_passphrase() {
+    if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+        export PULUMI_CONFIG_PASSPHRASE=""
+    fi
+}
