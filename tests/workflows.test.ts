@@ -33,15 +33,25 @@ describe("GitHub workflows", () => {
         expect(job.steps.some((s: any) => s.uses?.startsWith("pulumi/actions@"))).toBe(true);
     });
 
-    it("preview posts `pulumi preview` of the dev stack and the rendered-file diff on pull requests", () => {
+    it("preview diffs the rendered files of base and PR into the job summary, and runs no pulumi preview (CI has no stack state)", () => {
         const wf = workflow("preview.yml");
         expect(Object.keys(wf.on)).toEqual(["pull_request"]);
-        expect(wf.permissions["pull-requests"]).toBe("write");
-        const preview = wf.jobs.preview.steps.find((s: any) => s.uses?.startsWith("pulumi/actions@"));
-        expect(preview.with).toMatchObject({ command: "preview", "stack-name": "dev", "comment-on-pr": true });
-        const render = wf.jobs.preview.steps.find((s: any) => s.run?.includes("npm run --silent render"));
+        const all = wf.jobs.preview.steps as any[];
+        expect(all.filter((s) => s.uses?.startsWith("pulumi/actions@"))).toEqual([]);
+        expect(all.map((s) => s.run ?? "").join("\n")).not.toMatch(/pulumi (preview|up)\b/);
+        expect(JSON.stringify(wf)).not.toContain("PULUMI_CONFIG_PASSPHRASE");
+        const render = all.find((s) => s.run?.includes("npm run --silent render"));
         expect(render.run).toContain("diff -ru");
-        expect(render.run).toContain("gh pr comment");
+        expect(render.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+        expect(render.if).toBeUndefined();
+    });
+
+    it("preview comments only on pull requests from this repository's branches (a fork's token is read-only)", () => {
+        const wf = workflow("preview.yml");
+        expect(wf.permissions["pull-requests"]).toBe("write");
+        const comments = (wf.jobs.preview.steps as any[]).filter((s) => /gh pr comment/.test(s.run ?? ""));
+        expect(comments).toHaveLength(1);
+        expect(comments[0].if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     });
 });
 
