@@ -191,6 +191,8 @@ export function engineScripts(input: EngineScriptInput): EngineScripts {
     ].join("\n");
     const del = [
         ...PREAMBLE,
+        // Said plainly: without the CLI the listing below fails too, but names Docker.
+        `command -v ${cli} >/dev/null || { echo "kubetracing: ${cli} is not on PATH, so whether cluster ${cluster} exists cannot be asked and it is not deleted; nothing was changed (install ${cli} and run the delete again)" >&2; exit 1; }`,
         `state_dir=${stateDir}`,
         `mkdir -p "$state_dir" && cd "$state_dir"`,
         ...listing(input, cmd, t),

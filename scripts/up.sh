@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The main job: install, select (or create) the stack, and `pulumi up` it.
 #   npm run up              → the dev stack
+#   npm run up -- --refresh → the dev stack, its state read afresh first (host ports Docker chose again)
 #   bash scripts/up.sh NAME → any stack (create Pulumi.NAME.yaml first, or it starts from the defaults)
 # Run from a fresh clone, the dev stack's Pulumi.dev.yaml is made from Pulumi.dev.example.yaml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stack="${1:-dev}"
+[ "$#" -eq 0 ] || shift # the rest goes to `pulumi up`, e.g. --refresh after Docker restarted (README)
 for tool in pulumi docker; do
     command -v "$tool" >/dev/null || { echo "up: $tool is not on PATH (see the README's prerequisites)" >&2; exit 1; }
 done
@@ -21,4 +23,4 @@ if [ ! -e "Pulumi.$stack.yaml" ] && [ -e "Pulumi.$stack.example.yaml" ]; then
     cp "Pulumi.$stack.example.yaml" "Pulumi.$stack.yaml"
 fi
 pulumi stack select --create "$stack"
-pulumi up --yes --stack "$stack"
+pulumi up --yes --stack "$stack" "$@"

@@ -166,6 +166,15 @@ describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
         expect(r.stderr).toMatch(new RegExp(`kubetracing: ${engine} is not on PATH; install ${engine} >= `));
     });
 
+    it("delete fails, changing nothing, when the engine CLI is missing (Pulumi must not forget the cluster)", () => {
+        const box = sandbox(engine, { existing: ["kubetracing-scripts"] });
+        earlierRun(box);
+        const r = box.run(scripts.delete, { PATH: "/usr/bin:/bin" });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toContain(`kubetracing: ${engine} is not on PATH, so whether cluster kubetracing-scripts exists cannot be asked and it is not deleted; nothing was changed`);
+        expect(fs.existsSync(path.join(stateDir(box.home), OWNER_MARKER))).toBe(true);
+    });
+
     it.each([["create"], ["delete"]] as const)("%s fails, changing nothing, when the engine cannot list its clusters", (which) => {
         const box = sandbox(engine, { existing: ["kubetracing-scripts"], dockerDown: true });
         earlierRun(box);

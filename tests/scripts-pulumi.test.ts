@@ -31,9 +31,9 @@ function freshClone(): string {
     return root;
 }
 
-function up(fake: FakePulumi, env: Record<string, string> = {}, root = freshClone()) {
+function up(fake: FakePulumi, env: Record<string, string> = {}, root = freshClone(), args: string[] = ["dev"]) {
     const tools = fakeTools(fake);
-    const r = spawnSync("/bin/bash", [path.join(root, "scripts", "up.sh"), "dev"], { env: { PATH: tools.path, HOME: tempDir("home"), ...env }, encoding: "utf8" });
+    const r = spawnSync("/bin/bash", [path.join(root, "scripts", "up.sh"), ...args], { env: { PATH: tools.path, HOME: tempDir("home"), ...env }, encoding: "utf8" });
     const calls = fs.existsSync(tools.log) ? fs.readFileSync(tools.log, "utf8").trim().split("\n") : [];
     return { status: r.status, stderr: r.stderr, calls, root };
 }
@@ -59,6 +59,14 @@ describe("the Pulumi CLI's minimum version", () => {
         expect(r.stderr).toMatch(/kubetracing: Pulumi CLI (3\.\d+\.\d+|of unknown version) is older than 3\.226\.0, which the stack needs/);
         expect(r.calls).toEqual([]);
     });
+});
+
+it("npm run up -- --refresh (what the README says to run after Docker restarted) hands --refresh to pulumi up", () => {
+    // `npm run up -- --refresh` runs `bash scripts/up.sh dev --refresh`.
+    const r = up({}, {}, freshClone(), ["dev", "--refresh"]);
+    expect(r.status).toBe(0);
+    expect(r.calls.map((c) => c.split(" | ")[0])).toEqual(["stack select --create dev", "up --yes --stack dev --refresh"]);
+    expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).toContain("npm run up -- --refresh");
 });
 
 describe("the passphrase the scripts hand to pulumi", () => {
