@@ -209,41 +209,23 @@ describe("the engine CLI's version, read from its own version line", () => {
     const kind = scriptsFor({ engine: "kind", kubernetesVersion: "1.33" }).scripts;
     const created = (box: Sandbox) => box.calls().some(isCreate);
 
-    it("k3d: a release (what k3d v5.8.3 prints) is checked by its own line, not the k3s line below it", () => {
-        const box = sandbox("k3d", { versionText: "k3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)" });
+    it.each([
+        ["a release (what k3d v5.8.3 prints) is checked by its own line, not the k3s line below it", "k3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)", 0, ""],
+        [
+            "a build without a stamped version (go install: v5-dev, k3s v1.21.7) is accepted with a warning, and 1.21.7 is not taken for k3d's version",
+            "k3d version v5-dev\nk3s version v1.21.7-k3s1 (default)", 0,
+            "kubetracing: warning: 'k3d version v5-dev' is a k3d built without a release version (go install or go build), so whether it is >= 5.7.0 cannot be checked",
+        ],
+        ["an old release is refused, naming its version and the line read", "k3d version v5.6.0\nk3s version v1.27.4-k3s1 (default)", 1, "kubetracing: k3d 5.6.0 is too old for this node image; need k3d >= 5.7.0 ('k3d version' printed: k3d version v5.6.0)"],
+        ["a version only on the k3s line is no k3d version", "k3d version unknown\nk3s version v9.9.9-k3s1 (default)", 1, "kubetracing: k3d of unknown version is too old"],
+        ["noise before the version line (stderr is read too) is skipped", "WARN[0000] something\nk3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)", 0, ""],
+    ])("k3d: %s", (_what, text, status, stderr) => {
+        const box = sandbox("k3d", { versionText: text });
         const r = box.run(k3d.create);
-        expect(r.stderr).toBe("");
-        expect(r.status).toBe(0);
-        expect(created(box)).toBe(true);
-    });
-
-    it("k3d: a build without a stamped version (go install: v5-dev, k3s v1.21.7) is accepted with a warning, and 1.21.7 is not taken for k3d's version", () => {
-        const box = sandbox("k3d", { versionText: "k3d version v5-dev\nk3s version v1.21.7-k3s1 (default)" });
-        const r = box.run(k3d.create);
-        expect(r.stderr).not.toContain("too old");
-        expect(r.stderr).toContain("kubetracing: warning: 'k3d version v5-dev' is a k3d built without a release version (go install or go build), so whether it is >= 5.7.0 cannot be checked");
-        expect(r.status).toBe(0);
-        expect(created(box)).toBe(true);
-    });
-
-    it("k3d: an old release is refused, naming its version and the line read", () => {
-        const box = sandbox("k3d", { versionText: "k3d version v5.6.0\nk3s version v1.27.4-k3s1 (default)" });
-        const r = box.run(k3d.create);
-        expect(r.status).toBe(1);
-        expect(r.stderr).toContain("kubetracing: k3d 5.6.0 is too old for this node image; need k3d >= 5.7.0 ('k3d version' printed: k3d version v5.6.0)");
-        expect(created(box)).toBe(false);
-    });
-
-    it("k3d: a version only on the k3s line is no k3d version", () => {
-        const box = sandbox("k3d", { versionText: "k3d version unknown\nk3s version v9.9.9-k3s1 (default)" });
-        const r = box.run(k3d.create);
-        expect(r.status).toBe(1);
-        expect(r.stderr).toContain("kubetracing: k3d of unknown version is too old");
-    });
-
-    it("k3d: noise before the version line (stderr is read too) is skipped", () => {
-        const box = sandbox("k3d", { versionText: "WARN[0000] something\nk3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)" });
-        expect(box.run(k3d.create).status).toBe(0);
+        expect(r.status).toBe(status);
+        expect(created(box)).toBe(status === 0);
+        if (stderr) expect(r.stderr).toContain(stderr);
+        else expect(r.stderr).toBe("");
     });
 
     it.each([
