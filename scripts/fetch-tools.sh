@@ -23,6 +23,15 @@ declare -A what=(
     [pulumi]="Pulumi CLI v3.274.1 (tools/pulumi/go.mod)"
 )
 order=(otelcol otelcol-agent jaeger kind k3d pulumi)
+# The control plane, per minor: tools/kubernetes-<minor>/go.mod pins the patch (the one the pinned
+# node image carries, or the nearest one whose staging modules the proxy serves: see each go.mod).
+kubernetes_patch() { awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ {print $2; exit}' "$repo/tools/kubernetes-$1/go.mod"; }
+for minor in 1.29 1.33 1.34 1.37; do
+    patch=$(kubernetes_patch "$minor")
+    what[kube-apiserver-$minor]="kube-apiserver $patch (tools/kubernetes-$minor/go.mod)"
+    what[kubelet-$minor]="kubelet $patch (tools/kubernetes-$minor/go.mod)"
+    order+=("kube-apiserver-$minor" "kubelet-$minor")
+done
 
 cannot() { echo "fetch-tools: $*" >&2; exit 3; }
 
@@ -38,14 +47,32 @@ mkdir -p "$bin" "$cache/build" || cannot "cannot create $cache"
 # One build at a time: the test tiers may all ask at once.
 exec 8>"$cache/.lock"
 flock 8
+# The go command's and the Collector builder's scratch directories stay in the cache, not in /tmp.
+export TMPDIR="$cache/tmp" GOTMPDIR="$cache/tmp"
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
+
+# The tools/ module a binary is built from.
+module_of() { case "$1" in kube-apiserver-* | kubelet-*) echo "kubernetes-${1##*-}" ;; *) echo "$1" ;; esac; }
 
 # The build inputs of a tool: a change to any pin, or to how this script builds, rebuilds it (the Go
 # build cache makes that a relink when only the flags changed).
-stamp_of() { cat "$repo/tools/$1"/* "$repo/scripts/fetch-tools.sh" | sha256sum | cut -c1-16; }
+stamp_of() { cat "$repo/tools/$(module_of "$1")"/* "$repo/scripts/fetch-tools.sh" | sha256sum | cut -c1-16; }
 
-build_module_tool() { # tool dir, main package, ldflags
+build_module_tool() { # binary name, main package, ldflags
     # Static, like the upstream release binaries: the images built from them have no libc.
-    (cd "$repo/tools/$1" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "$3" -o "$bin/$1.new" "$2")
+    (cd "$repo/tools/$(module_of "$1")" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "$3" -o "$bin/$1.new" "$2")
+}
+
+# Kubernetes stamps its version as hack/lib/version.sh does (component-base and client-go).
+kubernetes_ldflags() { # patch version, e.g. v1.33.5
+    local v="$1" rest minor pkg flags=""
+    rest=${v#v1.}
+    minor=${rest%%.*}
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+        flags="$flags -X $pkg.gitVersion=$v -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+    done
+    echo "$flags"
 }
 
 build_collector() { # tool dir (its manifest names the components and versions)
@@ -76,6 +103,8 @@ build() {
             "-X github.com/k3d-io/k3d/v5/version.Version=v5.8.3 -X github.com/k3d-io/k3d/v5/version.K3sVersion=v1.34.9-k3s1" ;;
         pulumi) build_module_tool pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
             "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.274.1" ;;
+        kube-apiserver-* | kubelet-*)
+            build_module_tool "$1" "k8s.io/kubernetes/cmd/${1%-*}" "$(kubernetes_ldflags "$(kubernetes_patch "${1##*-}")")" ;;
     esac
 }
 

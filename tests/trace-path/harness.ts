@@ -30,11 +30,14 @@ function run(script: string, ...args: string[]): { ok: true; lines: string[] } |
     return { ok: true, lines: r.stdout.trim().split("\n") };
 }
 
-/** Builds (or reuses) the tools and images and starts the test dockerd. Synchronous: the tier decides at load time whether to run. */
-export function obtainTracePath(): Obtained {
+/**
+ * Builds (or reuses) the tools and images and starts the test dockerd. Synchronous: the tier
+ * decides at load time whether to run. `extraTools`: more of scripts/fetch-tools.sh's names.
+ */
+export function obtainTracePath(extraTools: string[] = []): Obtained {
     const binaries = obtainBinaries();
     if (!binaries.ok) return binaries;
-    const tools = run("fetch-tools.sh", "otelcol", "otelcol-agent", "jaeger");
+    const tools = run("fetch-tools.sh", "otelcol", "otelcol-agent", "jaeger", ...extraTools);
     if (!tools.ok) return tools;
     const docker = run("test-docker.sh", "start");
     if (!docker.ok) return docker;
@@ -53,8 +56,8 @@ export function obtainTracePath(): Obtained {
 }
 
 /** Outside CI a machine without the tools skips the tier and says why; in CI that is a failure. */
-export function describeWithTracePath(title: string, body: (tools: TracePathTools) => void): void {
-    const obtained = obtainTracePath();
+export function describeWithTracePath(title: string, body: (tools: TracePathTools) => void, extraTools: string[] = []): void {
+    const obtained = obtainTracePath(extraTools);
     if (obtained.ok) {
         describe(title, () => body(obtained.tools));
     } else if (process.env.CI === "true") {
@@ -156,6 +159,7 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
                 tracedComponents: settings.tracedComponents,
                 samplingRatePerMillion: rendered.samplingRatePerMillion,
                 bundledVersions: rendered.bundledVersions,
+                tracingGaps: rendered.tracingGaps,
                 engine: settings.engine,
                 clusterName: names.cluster,
                 collectorNetworkGrpcEndpoint: `${names.collectorContainer}:${OTLP_GRPC_PORT}`,
@@ -207,13 +211,13 @@ export async function jaegerSpans(jaegerUrl: string, service: string): Promise<J
     return spans;
 }
 
-/** Polls Jaeger until `names` all appear for `service`; returns the spans and when the last one showed. */
+/** Polls Jaeger until `names` all appear for `service` (no names: any span); returns the spans and when the last one showed. */
 export async function waitForJaegerSpans(jaegerUrl: string, service: string, names: string[], timeoutMs: number): Promise<{ spans: JaegerSpan[]; at: number }> {
     const deadline = Date.now() + timeoutMs;
     let spans: JaegerSpan[] = [];
     for (;;) {
         spans = await jaegerSpans(jaegerUrl, service);
-        if (names.every((n) => spans.some((s) => s.name === n))) return { spans, at: Date.now() };
+        if (spans.length && names.every((n) => spans.some((s) => s.name === n))) return { spans, at: Date.now() };
         if (Date.now() > deadline) throw new Error(`Jaeger has no ${names.join(", ")} spans of service ${service} after ${timeoutMs} ms; has ${JSON.stringify(spans.map((s) => s.name))}`);
         await new Promise((r) => setTimeout(r, 250));
     }
