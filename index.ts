@@ -11,11 +11,21 @@ import { ObservabilityBackend } from "./components/observability-backend";
 import { EngineCluster } from "./components/engine-cluster";
 import { InClusterCollector } from "./components/in-cluster-collector";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "./config-files/in-cluster-collector";
+import { collectorEnvironment } from "./config-files/exporters";
+
+/**
+ * Which config keys Pulumi holds as secrets (the SDK reads PULUMI_CONFIG_SECRET_KEYS for its own
+ * getSecret; the function is exported but not in its typings). An exporter's header values must be.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const isConfigSecret: ((key: string) => boolean) | undefined = require("@pulumi/pulumi/runtime/config").isConfigSecret;
+if (typeof isConfigSecret !== "function") throw new Error("@pulumi/pulumi no longer has runtime/config isConfigSecret: kubetracing cannot tell secret settings apart");
 
 // Every value is validated before any resource is declared; a bad one stops here with its key named.
 const settings = parseSettings(
     pulumi.runtime.allConfig(),
     readConfigDeclarations(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")),
+    { secretKeys: Object.keys(pulumi.runtime.allConfig()).filter((key) => isConfigSecret!(key)) },
 );
 const names = stackNames(pulumi.getProject(), pulumi.getStack());
 const rendered = renderStack(settings, names);
@@ -26,8 +36,10 @@ const backend = new ObservabilityBackend(names.cluster, {
     names,
     jaegerImage: rendered.jaegerImage,
     collectorImage: rendered.collectorImage,
-    jaegerConfig: content("jaeger-config"),
+    ...(settings.localJaeger ? { jaegerConfig: content("jaeger-config") } : {}),
     collectorConfig: content("collector-config"),
+    // The header values, as secrets: only the Collector's environment gets them.
+    collectorEnv: collectorEnvironment(settings.exporters),
     hostBindAddress: settings.hostBindAddress,
     hostPorts: settings.hostPorts,
 });
@@ -66,5 +78,7 @@ export const samplingRatePerMillion = rendered.samplingRatePerMillion;
 export const bundledVersions = rendered.bundledVersions;
 /** Traced components this node image cannot make send spans, with why: read by `npm run verify`. */
 export const tracingGaps = rendered.tracingGaps;
+/** Names of the team backends the Collector also sends every span to (never their headers). */
+export const exporters = rendered.exporterNames;
 /** Present only with inClusterCollector: how a pod reaches the agent on its node. */
 export const inClusterOtlpEndpoint = agent?.daemonSet.metadata.name.apply(() => IN_CLUSTER_OTLP_ENDPOINT);

@@ -11,14 +11,15 @@ export type ObservabilityBackendArgs = BackendContainersInput;
 const COLLECTOR_READY_TIMEOUT_SECONDS = 120;
 
 /**
- * Jaeger v2 and an OpenTelemetry Collector on a Docker network owned by the stack. `ready`
+ * Jaeger v2 (unless localJaeger is false) and an OpenTelemetry Collector on a Docker network owned by the stack. `ready`
  * resolves only once the Collector answers its health check from the host (the image has no
  * shell for an in-container check), so a cluster made after it loses no early spans.
  */
 export class ObservabilityBackend extends pulumi.ComponentResource {
     readonly network: docker.Network;
     readonly networkName: pulumi.Output<string>;
-    readonly jaegerUiUrl: pulumi.Output<string>;
+    /** Absent without a local Jaeger. */
+    readonly jaegerUiUrl?: pulumi.Output<string>;
     /** OTLP endpoints reachable from the host. */
     readonly otlpGrpcEndpoint: pulumi.Output<string>;
     readonly otlpHttpEndpoint: pulumi.Output<string>;
@@ -50,11 +51,21 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
             mustRun: true,
         });
 
-        const jaegerImage = new docker.RemoteImage(`${name}-jaeger-image`, { name: spec.jaeger.image, keepLocally: true }, parent);
+        const jaeger = spec.jaeger
+            ? new docker.Container(`${name}-jaeger`, {
+                ...container(spec.jaeger),
+                image: new docker.RemoteImage(`${name}-jaeger-image`, { name: spec.jaeger.image, keepLocally: true }, parent).imageId,
+            }, parent)
+            : undefined;
         const collectorImage = new docker.RemoteImage(`${name}-collector-image`, { name: spec.collector.image, keepLocally: true }, parent);
-
-        const jaeger = new docker.Container(`${name}-jaeger`, { ...container(spec.jaeger), image: jaegerImage.imageId }, parent);
-        const collector = new docker.Container(`${name}-collector`, { ...container(spec.collector), image: collectorImage.imageId }, { parent: this, dependsOn: [jaeger] });
+        // The team exporters' header values: a secret input, and a secret output in the state, so
+        // neither the preview diff nor the state shows them (the Collector's config names only the variables).
+        const env = spec.collector.env;
+        const collector = new docker.Container(`${name}-collector`, {
+            ...container(spec.collector),
+            image: collectorImage.imageId,
+            ...(env ? { envs: pulumi.secret(env.map((e) => `${e.name}=${e.value.reveal()}`)) } : {}),
+        }, { parent: this, dependsOn: jaeger ? [jaeger] : [], ...(env ? { additionalSecretOutputs: ["envs"] } : {}) });
 
         const hostPort = (container: docker.Container, containerName: string, internal: number) =>
             container.ports.apply((ports) => {
@@ -63,10 +74,9 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
                 if (!external && !pulumi.runtime.isDryRun()) throw new Error(`container ${containerName}: port ${internal} is not published`);
                 return external;
             });
-        const jaegerPort = (internal: number) => hostPort(jaeger, args.names.jaegerContainer, internal);
         const collectorPort = (internal: number) => hostPort(collector, args.names.collectorContainer, internal);
 
-        this.jaegerUiUrl = pulumi.interpolate`http://${hostForUrls}:${jaegerPort(JAEGER_UI_PORT)}`;
+        if (jaeger) this.jaegerUiUrl = pulumi.interpolate`http://${hostForUrls}:${hostPort(jaeger, args.names.jaegerContainer, JAEGER_UI_PORT)}`;
         this.otlpGrpcEndpoint = pulumi.interpolate`${hostForUrls}:${collectorPort(OTLP_GRPC_PORT)}`;
         this.otlpHttpEndpoint = pulumi.interpolate`http://${hostForUrls}:${collectorPort(OTLP_HTTP_PORT)}`;
         this.collectorNetworkGrpcEndpoint = pulumi.output(otlpGrpcAddress(args.names.collectorContainer));

@@ -4,6 +4,7 @@
 import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./endpoints";
 import type { StackNames } from "./names";
 import type { HostPorts } from "./settings";
+import type { SecretText } from "./exporters";
 
 export const JAEGER_CONFIG_PATH = "/etc/jaeger/kubetracing.yaml";
 export const COLLECTOR_CONFIG_PATH = "/etc/otelcol/kubetracing.yaml";
@@ -27,11 +28,14 @@ export interface BackendContainer {
     upload: { file: string; content: string };
     /** Sorted by internal port: the provider reads ports back sorted, so another order is a diff on every refresh. */
     ports: PublishedPort[];
+    /** Environment variables: the team exporters' header values, secrets (absent when there are none). */
+    env?: { name: string; value: SecretText }[];
 }
 
 export interface BackendContainers {
     network: string;
-    jaeger: BackendContainer;
+    /** Absent with localJaeger: false. */
+    jaeger?: BackendContainer;
     /** Started after Jaeger, which it exports to. */
     collector: BackendContainer;
     /** The address URLs on the host use (a wildcard bind is reached on loopback). */
@@ -42,8 +46,11 @@ export interface BackendContainersInput {
     names: StackNames;
     jaegerImage: string;
     collectorImage: string;
-    jaegerConfig: string;
+    /** Absent with localJaeger: false: then there is no Jaeger container. */
+    jaegerConfig?: string;
     collectorConfig: string;
+    /** The Collector's environment (config-files/exporters.ts collectorEnvironment). */
+    collectorEnv?: { name: string; value: SecretText }[];
     hostBindAddress: string;
     hostPorts: HostPorts;
 }
@@ -53,13 +60,15 @@ export function backendContainers(input: BackendContainersInput): BackendContain
     const byInternal = (ports: PublishedPort[]) => [...ports].sort((a, b) => a.internal - b.internal);
     return {
         network: input.names.network,
-        jaeger: {
-            name: input.names.jaegerContainer,
-            image: input.jaegerImage,
-            command: ["--config", JAEGER_CONFIG_PATH],
-            upload: { file: JAEGER_CONFIG_PATH, content: input.jaegerConfig },
-            ports: [publish(JAEGER_UI_PORT, input.hostPorts.jaegerUi)],
-        },
+        ...(input.jaegerConfig === undefined ? {} : {
+            jaeger: {
+                name: input.names.jaegerContainer,
+                image: input.jaegerImage,
+                command: ["--config", JAEGER_CONFIG_PATH],
+                upload: { file: JAEGER_CONFIG_PATH, content: input.jaegerConfig },
+                ports: [publish(JAEGER_UI_PORT, input.hostPorts.jaegerUi)],
+            },
+        }),
         collector: {
             name: input.names.collectorContainer,
             image: input.collectorImage,
@@ -71,6 +80,7 @@ export function backendContainers(input: BackendContainersInput): BackendContain
                 // Published only for the readiness check from the host.
                 publish(COLLECTOR_HEALTH_PORT, 0, HEALTH_CHECK_HOST),
             ]),
+            ...(input.collectorEnv?.length ? { env: input.collectorEnv } : {}),
         },
         hostForUrls: input.hostBindAddress === "0.0.0.0" ? "127.0.0.1" : input.hostBindAddress,
     };

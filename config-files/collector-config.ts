@@ -1,13 +1,17 @@
-// The backend Collector: OTLP in (gRPC and HTTP), memory-limited batches, OTLP/gRPC out to Jaeger.
+// The backend Collector: OTLP in (gRPC and HTTP), memory-limited batches, OTLP/gRPC out to Jaeger
+// and to each team backend (config-files/exporters.ts).
 import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./endpoints";
+import { ExporterSettings, TEAM_BATCH_MAX_SPANS, teamExporters } from "./exporters";
 import type { CollectorFacts } from "./versions";
 import { toYaml } from "./yaml-text";
 
 export interface BackendCollectorInput {
     facts: CollectorFacts;
-    /** host:port of Jaeger's OTLP gRPC receiver inside the Docker network. */
-    jaegerOtlpEndpoint: string;
+    /** host:port of Jaeger's OTLP gRPC receiver inside the Docker network; absent without a local Jaeger. */
+    jaegerOtlpEndpoint?: string;
     memoryLimitMiB: number;
+    /** Team backends (none by default). */
+    exporters?: ExporterSettings[];
 }
 
 /** Receivers bind localhost by default since 0.104: inside a container they must bind 0.0.0.0. */
@@ -37,20 +41,22 @@ export function memoryLimiter(limitMiB: number) {
 }
 
 export function renderBackendCollectorConfig(input: BackendCollectorInput): string {
-    const exporter = otlpGrpcExporter(input.facts, "jaeger", input.jaegerOtlpEndpoint);
+    const team = teamExporters(input.facts, input.exporters ?? [], input.memoryLimitMiB);
+    const exporters = [...(input.jaegerOtlpEndpoint ? [otlpGrpcExporter(input.facts, "jaeger", input.jaegerOtlpEndpoint)] : []), ...team];
     return toYaml({
         extensions: healthCheckExtension(),
         receivers: otlpReceiver(),
         processors: {
             // memory_limiter first, so an overloaded Collector refuses data instead of being OOM-killed.
             memory_limiter: memoryLimiter(input.memoryLimitMiB),
-            batch: { send_batch_size: 1024, timeout: "2s" },
+            // With team exporters, no batch may outgrow one's queue (a larger one would be refused whole).
+            batch: { send_batch_size: 1024, ...(team.length ? { send_batch_max_size: TEAM_BATCH_MAX_SPANS } : {}), timeout: "2s" },
         },
-        exporters: { [exporter.id]: exporter.config },
+        exporters: Object.fromEntries(exporters.map((e) => [e.id, e.config])),
         service: {
             extensions: ["health_check"],
             pipelines: {
-                traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: [exporter.id] },
+                traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: exporters.map((e) => e.id) },
             },
         },
     });

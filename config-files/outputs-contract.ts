@@ -6,11 +6,13 @@ export interface OutputSpec {
     secret: boolean;
     /** Present only when a setting turns it on. */
     onlyWhen?: string;
+    /** Absent when a setting turns it off. */
+    absentWhen?: string;
     description: string;
 }
 
 export const STACK_OUTPUTS = {
-    jaegerUrl: { type: "string", secret: false, description: "Jaeger UI and query API on the host" },
+    jaegerUrl: { type: "string", secret: false, absentWhen: "localJaeger: false", description: "Jaeger UI and query API on the host" },
     otlpGrpcEndpoint: { type: "string", secret: false, description: "Collector OTLP/gRPC from the host (host:port)" },
     otlpHttpEndpoint: { type: "string", secret: false, description: "Collector OTLP/HTTP from the host (URL)" },
     collectorNetworkGrpcEndpoint: { type: "string", secret: false, description: "Collector OTLP/gRPC inside the Docker network (host:port)" },
@@ -25,6 +27,7 @@ export const STACK_OUTPUTS = {
     samplingRatePerMillion: { type: "object", secret: false, description: "Effective rate per million of each traced component (what `npm run verify` explains a 0 with)" },
     bundledVersions: { type: "object", secret: false, description: "{etcd, containerd}: versions inside the node image, for diagnosing missing spans" },
     tracingGaps: { type: "object", secret: false, description: "{component: why}: traced components this node image cannot make send spans (containerd on k3s); `npm run verify` reports them without failing" },
+    exporters: { type: "string[]", secret: false, description: "Names of the team backends the Collector also sends every span to (never their headers); [] when none" },
     inClusterOtlpEndpoint: {
         type: "object",
         secret: false,

@@ -48,6 +48,8 @@ export interface RenderedStack {
     samplingRatePerMillion: Record<string, number>;
     /** Traced components this node image cannot make send spans, with why (containerd on k3s). */
     tracingGaps: ClusterTracingPlan["gaps"];
+    /** Names of the team backends the Collector also sends to (never their headers). */
+    exporterNames: string[];
     /** Oldest engine CLI that can create this cluster. */
     minimumEngineCli: string;
     /** The node-local agent's Kubernetes objects, when inClusterCollector is on. */
@@ -65,10 +67,12 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
 
     add("collector-config", "collector-config.yaml", renderBackendCollectorConfig({
         facts: collectorFacts(collectorImage),
-        jaegerOtlpEndpoint: otlpGrpcAddress(names.jaegerContainer),
+        ...(settings.localJaeger ? { jaegerOtlpEndpoint: otlpGrpcAddress(names.jaegerContainer) } : {}),
         memoryLimitMiB: settings.collectorMemoryLimitMiB,
+        // Header values are not rendered: the config names the environment variables that hold them.
+        exporters: settings.exporters,
     }));
-    add("jaeger-config", "jaeger-config.yaml", renderJaegerConfig(settings.jaegerMaxTraces));
+    if (settings.localJaeger) add("jaeger-config", "jaeger-config.yaml", renderJaegerConfig(settings.jaegerMaxTraces));
 
     const clusterConfigFile = `${settings.engine}-config.yaml`;
     const clusterConfig = settings.engine === "k3d" ? renderK3dConfig(settings, names, plan) : renderKindConfig(settings, names, plan);
@@ -121,6 +125,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
     add("summary", "summary.yaml", toYaml(summary));
     return {
         artifacts, clusterConfigFile, jaegerImage, collectorImage, bundledVersions, samplingRatePerMillion, tracingGaps: plan.gaps,
+        exporterNames: settings.exporters.map((e) => e.name),
         // The settings' own warnings (an exposed address, an ignored key) are not in the summary: they change no file.
         minimumEngineCli: cli, inClusterCollector, notes: [...settings.notes, ...plan.notes],
     };

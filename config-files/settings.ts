@@ -7,8 +7,9 @@
 import { parse as parseYaml } from "yaml";
 import { distance } from "fastest-levenshtein";
 import * as semver from "semver";
-import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion } from "./versions";
+import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion, collectorFacts, PINNED_IMAGES } from "./versions";
 import { IMAGE_REFERENCE_FORMAT, parseImageReference } from "./image-reference";
+import { ExporterSettings, parseExporters } from "./exporters";
 
 export const CONFIG_NAMESPACE = "kubetracing";
 
@@ -68,6 +69,10 @@ export interface StackSettings {
     collectorMemoryLimitMiB: number;
     inClusterCollector: boolean;
     controlPlaneTraceTarget: ControlPlaneTraceTarget;
+    /** Team backends the Collector also sends every span to; their header values are SecretTexts. */
+    exporters: ExporterSettings[];
+    /** false: no Jaeger container, the Collector only forwards to the exporters. */
+    localJaeger: boolean;
     /** Accepted, but worth a warning (an exposed address, a key no provider reads). */
     notes: string[];
 }
@@ -128,10 +133,18 @@ function ourKeys(raw: Record<string, unknown>, problems: string[], notes: string
 
 const quote = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
 
+/** Settings that may hold Pulumi secrets (the exporters' header values): their value is never quoted in a problem. */
+const SECRET_BEARING_KEYS = ["exporters"];
+
+export interface ParseOptions {
+    /** Keys Pulumi holds as secrets (`pulumi up` knows them; a stack file shows its ciphertext instead). */
+    secretKeys?: readonly string[];
+}
+
 /** Pulumi hands config to the program as strings; stack files and tests may give native values. */
 function coerce(key: string, decl: ConfigDeclaration, value: unknown, problems: string[]): unknown {
     const fail = (what: string) => {
-        problems.push(`kubetracing:${key} = ${quote(value)}: ${what}`);
+        problems.push(`kubetracing:${key} = ${SECRET_BEARING_KEYS.includes(key) ? "(not shown: it may hold secrets)" : quote(value)}: ${what}`);
         return undefined;
     };
     switch (decl.type) {
@@ -204,7 +217,7 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
  * problem (key, value, what is accepted). Unknown keys in our namespace are errors too: a typo
  * would otherwise silently fall back to a default.
  */
-export function parseSettings(rawConfig: Record<string, unknown>, declarations: ConfigDeclarations): StackSettings {
+export function parseSettings(rawConfig: Record<string, unknown>, declarations: ConfigDeclarations, options: ParseOptions = {}): StackSettings {
     const problems: string[] = [];
     const notes: string[] = [];
     const raw = ourKeys(rawConfig, problems, notes);
@@ -313,6 +326,17 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
         problems.push(`kubetracing:controlPlaneTraceTarget = "node-agent" needs kubetracing:inClusterCollector = true (there is no node agent otherwise)`);
     }
 
+    const localJaeger = value.localJaeger as boolean;
+    const exportersSecret = (options.secretKeys ?? []).some((k) => k === "exporters" || k === `${CONFIG_NAMESPACE}:exporters`);
+    const exporters = parseExporters(value.exporters as unknown[], exportersSecret, problems, notes);
+    if (!localJaeger && (value.exporters as unknown[]).length === 0) {
+        problems.push(`kubetracing:localJaeger = false with no kubetracing:exporters: the spans would go nowhere; add an exporter or keep the local Jaeger`);
+    }
+    const collectorImage = value.collectorImage as string;
+    if (exporters.length && !collectorFacts(collectorImage || PINNED_IMAGES.collector).teamExporters) {
+        problems.push(`kubetracing:exporters need a Collector 0.140.0 or newer (their sending_queue settings); kubetracing:collectorImage = ${quote(collectorImage)}`);
+    }
+
     if (problems.length || !release) throw new ConfigError(problems);
     return {
         engine: engine as Engine,
@@ -329,6 +353,8 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
         collectorMemoryLimitMiB,
         inClusterCollector,
         controlPlaneTraceTarget: target as ControlPlaneTraceTarget,
+        exporters,
+        localJaeger,
         notes,
     };
 }

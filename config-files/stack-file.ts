@@ -32,7 +32,8 @@ function programValue(node: Node | null): unknown {
  * The `config:` map of a stack file, keys as written (`namespace:name`). Refused: YAML errors, a
  * document that is not a map, top-level keys Pulumi does not know (a typo such as `confg:` would
  * otherwise render the defaults), no `config:` map, keys without a namespace (Pulumi refuses
- * them), and secure (encrypted) values: none of our settings is secret.
+ * them), and secure (encrypted) values, except an exporter's header values inside kubetracing:exporters,
+ * which stay {secure: ciphertext} (rendering needs none of them).
  */
 export function readStackConfig(stackYamlText: string, fileName = "the stack file"): Record<string, unknown> {
     const doc = parseDocument(stackYamlText, { prettyErrors: false, uniqueKeys: true });
@@ -58,7 +59,10 @@ export function readStackConfig(stackYamlText: string, fileName = "the stack fil
         }
         const value = pair.value as Node | null;
         if (isMap(value) && value.has("secure")) {
-            throw new StackFileError(`${key} is a secret in the stack file; kubetracing settings are never secret, set it in plain text`);
+            if (key === "kubetracing:exporters") {
+                throw new StackFileError(`${key} is one secret in the stack file; set the list in plain text and only its header values as secrets: pulumi config set --secret --path '${key}[0].headers.NAME' VALUE`);
+            }
+            throw new StackFileError(`${key} is a secret in the stack file; kubetracing settings are never secret (only an exporter's header values), set it in plain text`);
         }
         values[key] = programValue(value);
     }

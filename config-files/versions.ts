@@ -262,6 +262,14 @@ export const PINNED_IMAGES = {
 export interface CollectorFacts {
     /** The OTLP/gRPC exporter was renamed otlp → otlp_grpc in 0.144.0 (old name deprecated). */
     otlpGrpcExporter: "otlp_grpc" | "otlp";
+    /** The OTLP/HTTP exporter was renamed otlphttp → otlp_http in the same release (open-telemetry/opentelemetry-collector#14397). */
+    otlpHttpExporter: "otlp_http" | "otlphttp";
+    /**
+     * The team exporters' sending_queue keys (enabled, sizer: items, queue_size, num_consumers,
+     * block_on_overflow) as read in exporterhelper v0.140.0 and v0.159.0 (internal/queuebatch/config.go);
+     * older Collectors are not known to take them.
+     */
+    teamExporters: boolean;
     /** contrib's k8sattributes processor was renamed k8s_attributes in 0.146.0 (old name deprecated). */
     k8sAttributesProcessor: "k8s_attributes" | "k8sattributes";
 }
@@ -272,6 +280,8 @@ export function collectorFacts(image: string): CollectorFacts {
     const before = (version: string) => tag !== undefined && !atLeast(tag, version);
     return {
         otlpGrpcExporter: before("0.144.0") ? "otlp" : "otlp_grpc",
+        otlpHttpExporter: before("0.144.0") ? "otlphttp" : "otlp_http",
+        teamExporters: !before("0.140.0"),
         k8sAttributesProcessor: before("0.146.0") ? "k8sattributes" : "k8s_attributes",
     };
 }

@@ -138,6 +138,8 @@ export function render(argv: string[]): { outDir: string; files: string[] } {
         clusterName: names.cluster,
         network: names.network,
         artifacts: Object.fromEntries(rendered.artifacts.map((a) => [a.role, a.fileName])),
+        // Names only: header values are never rendered (the Collector config names their variables).
+        exporters: rendered.exporterNames,
         notes: [...(fromExample ? [`no ${path.basename(ownFile)}: read ${path.basename(stackFile)}, the stack's shipped settings`] : []), ...rendered.notes],
     };
     writeNew(path.join(outDir, INDEX_FILE), JSON.stringify(index, null, 2) + "\n");

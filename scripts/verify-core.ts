@@ -15,6 +15,8 @@ export interface VerifyOutputs {
     engine?: string;
     /** Traced components this node image cannot make send spans, with why (containerd on k3s). */
     tracingGaps?: Partial<Record<TracedComponent, string>>;
+    /** Names of the team backends the Collector also sends to; verify cannot ask them. */
+    exporters?: string[];
 }
 
 export interface HttpResponse {
@@ -56,6 +58,8 @@ export interface VerifyReport {
     exitCode: 0 | 1 | 2 | 3;
     jaegerUrl: string;
     components: ComponentResult[];
+    /** The team backends the Collector also sends to, named so the reader knows they were not checked. */
+    exporters?: string[];
     /** Set when verify could not do its job: bad usage or outputs (2), Jaeger unreachable or answering wrongly (3). */
     error?: string;
 }
@@ -224,7 +228,8 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
         results.set(component, { component, serviceName: SERVICE_NAMES[component], spans: 0, jaegerLink: link(SERVICE_NAMES[component]), likelyCause: likelyCause(component, outputs), ...expectedMissing });
     }
     const components = outputs.tracedComponents.map((c) => results.get(c)!);
-    return { exitCode: components.every((c) => c.spans > 0 || c.expectedMissing) ? EXIT.ok : EXIT.missing, jaegerUrl, components };
+    const exporters = outputs.exporters?.length ? { exporters: outputs.exporters } : {};
+    return { exitCode: components.every((c) => c.spans > 0 || c.expectedMissing) ? EXIT.ok : EXIT.missing, jaegerUrl, components, ...exporters };
 }
 
 export function formatTable(report: VerifyReport): string {
@@ -248,6 +253,7 @@ export function formatTable(report: VerifyReport): string {
         "",
         ...missing.map((c) => `MISSING ${c.component}${c.expectedMissing ? " (this node image cannot trace it)" : ""}: ${c.likelyCause}`),
         ...(unexpected.length ? [] : [missing.length ? `the other ${reached} traced components reach Jaeger` : `all ${reached} traced components reach Jaeger`]),
+        ...(report.exporters?.length ? [`exporters: ${report.exporters.join(", ")} (the Collector also sends every span there; verify checks only the local Jaeger)`] : []),
         "",
     ].join("\n");
 }

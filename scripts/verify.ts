@@ -113,6 +113,16 @@ export function checkOutputs(value: unknown): Outputs {
         throw new Error(`the outputs are ${value === null ? "null" : Array.isArray(value) ? "a list" : typeof value}, not an object of stack outputs; is this a kubetracing stack?`);
     }
     const o = value as Record<string, unknown>;
+    if (o.exporters !== undefined && (!Array.isArray(o.exporters) || o.exporters.some((e) => typeof e !== "string"))) {
+        throw new Error(`exporters ${JSON.stringify(o.exporters)}: expected a list of exporter names`);
+    }
+    if (o.jaegerUrl === undefined && Array.isArray(o.exporters) && o.exporters.length && Array.isArray(o.tracedComponents)) {
+        // kubetracing:localJaeger false: nothing here verify can ask.
+        throw new Error(
+            `this stack runs no local Jaeger (kubetracing:localJaeger is false), and verify can only ask a local Jaeger; ` +
+                `its spans go to the exporters ${o.exporters.join(", ")}: look there for the services ${o.tracedComponents.join(", ")}`,
+        );
+    }
     if (typeof o.jaegerUrl !== "string" || typeof o.tracedComponents === "undefined") {
         throw new Error("the outputs have no jaegerUrl or tracedComponents; is this a kubetracing stack?");
     }

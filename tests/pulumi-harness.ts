@@ -80,6 +80,8 @@ export interface RunOptions {
     stackReference?: { outputs: Record<string, unknown>; secretOutputNames: string[] };
     /** What the engine's kubeconfig command prints (default FAKE_KUBECONFIG). */
     kubeconfigText?: string;
+    /** Config keys set as secrets (`pulumi config set --secret`), with or without the namespace. */
+    secretKeys?: string[];
 }
 
 const compiled = new Map<string, string>();
@@ -118,7 +120,8 @@ export function runProgram(config: Record<string, string>, opts: RunOptions): Pr
 async function runOnce(config: Record<string, string>, opts: RunOptions): Promise<ProgramRun> {
     const registrations: Registration[] = [];
     const project = opts.project ?? "kubetracing";
-    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v])));
+    const fullKey = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [fullKey(k), v])), (opts.secretKeys ?? []).map(fullKey));
     // setMocks is declared async but does its work synchronously.
     void pulumi.runtime.setMocks({
         newResource: (args) => {

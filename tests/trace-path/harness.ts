@@ -8,9 +8,10 @@ import { backendContainers, BackendContainer } from "../../config-files/backend-
 import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../../config-files/endpoints";
 import { stackNames } from "../../config-files/names";
 import { renderStack, RenderedStack } from "../../config-files/render-stack";
-import type { StackSettings } from "../../config-files/settings";
+import { parseSettings, StackSettings } from "../../config-files/settings";
+import { collectorEnvironment } from "../../config-files/exporters";
 import { waitForHttpOkScript } from "../../components/observability-backend";
-import { file, PROJECT_DIR, settingsOf } from "../helpers";
+import { DECLARATIONS, file, PROJECT_DIR } from "../helpers";
 import { obtainBinaries, Suite, tempDir } from "../real-binaries/harness";
 
 export interface TracePathTools {
@@ -83,10 +84,13 @@ export interface RunningBackend {
     jaegerUrl: string;
     otlpGrpc: string;
     otlpHttp: string;
+    /** The stack's Docker network (a stand-in team backend joins it). */
+    network: string;
     /** The outputs a stack of these settings exports that verify reads. */
     outputs: Record<string, unknown>;
     /** Milliseconds from `docker start` to the readiness check passing, per container. */
     readyMs: { jaeger: number; collector: number };
+    /** Container names; with localJaeger false no Jaeger container runs under its name. */
     containers: { jaeger: string; collector: string };
     remove(): void;
 }
@@ -104,7 +108,8 @@ export interface BackendOptions {
  * with the component's own readiness check.
  */
 export function startBackend(tools: TracePathTools, stack: string, options: BackendOptions = {}): RunningBackend {
-    const settings = settingsOf({ jaegerImage: tools.images.jaegerImage, collectorImage: tools.images.collectorImage, ...options.config });
+    // Header values given in plain text here are what `pulumi up` hands the program once decrypted.
+    const settings = parseSettings({ jaegerImage: tools.images.jaegerImage, collectorImage: tools.images.collectorImage, ...options.config }, DECLARATIONS, { secretKeys: ["kubetracing:exporters"] });
     const names = stackNames("kubetracing", stack);
     const rendered = renderStack(settings, names);
     const collectorConfig = file(rendered, "collector-config");
@@ -112,15 +117,16 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
         names,
         jaegerImage: rendered.jaegerImage,
         collectorImage: rendered.collectorImage,
-        jaegerConfig: file(rendered, "jaeger-config"),
+        ...(settings.localJaeger ? { jaegerConfig: file(rendered, "jaeger-config") } : {}),
         collectorConfig: options.editCollectorConfig ? options.editCollectorConfig(collectorConfig) : collectorConfig,
+        collectorEnv: collectorEnvironment(settings.exporters),
         hostBindAddress: settings.hostBindAddress,
         hostPorts: settings.hostPorts,
     });
     const d = (...args: string[]) => docker(tools.dockerHost, args);
     const work = tempDir("backend");
     const remove = () => {
-        spawnSync("docker", ["rm", "-f", spec.jaeger.name, spec.collector.name], { env: { ...process.env, DOCKER_HOST: tools.dockerHost } });
+        spawnSync("docker", ["rm", "-f", names.jaegerContainer, spec.collector.name], { env: { ...process.env, DOCKER_HOST: tools.dockerHost } });
         spawnSync("docker", ["network", "rm", spec.network], { env: { ...process.env, DOCKER_HOST: tools.dockerHost } });
         fs.rmSync(work, { recursive: true, force: true });
     };
@@ -128,7 +134,14 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
         d("network", "create", "--driver", "bridge", spec.network);
         const startContainer = (c: BackendContainer, healthPort: number): number => {
             const publish = c.ports.flatMap((p) => ["-p", `${p.ip}:${p.external ?? ""}:${p.internal}`]);
-            d("create", "--name", c.name, "--network", spec.network, "--restart", "unless-stopped", ...publish, c.image, ...c.command);
+            // As the provider's envs: each variable by name (`-e NAME`), its value from the docker CLI's own environment, never in argv.
+            const env = (c.env ?? []).flatMap((e) => ["-e", e.name]);
+            const values = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value.reveal()]));
+            const created = spawnSync("docker", ["create", "--name", c.name, "--network", spec.network, "--restart", "unless-stopped", ...publish, ...env, c.image, ...c.command], {
+                encoding: "utf8",
+                env: { ...process.env, ...values, DOCKER_HOST: tools.dockerHost },
+            });
+            if (created.status !== 0) throw new Error(`docker create ${c.name}: ${created.stderr.trim()}`);
             // The provider uploads each file as a tar entry with its full path, extracted at "/".
             const staged = path.join(work, c.name);
             fs.mkdirSync(path.join(staged, path.dirname(c.upload.file)), { recursive: true });
@@ -143,10 +156,10 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
             return Date.now() - started;
         };
         // Jaeger's UI answers once its query extension serves; the Collector has its health port.
-        const jaegerReady = startContainer(spec.jaeger, JAEGER_UI_PORT);
+        const jaegerReady = spec.jaeger ? startContainer(spec.jaeger, JAEGER_UI_PORT) : 0;
         const collectorReady = startContainer(spec.collector, COLLECTOR_HEALTH_PORT);
         const host = spec.hostForUrls;
-        const jaegerUrl = `http://${host}:${hostPort(tools.dockerHost, spec.jaeger.name, JAEGER_UI_PORT)}`;
+        const jaegerUrl = spec.jaeger ? `http://${host}:${hostPort(tools.dockerHost, spec.jaeger.name, JAEGER_UI_PORT)}` : "";
         return {
             stack,
             settings,
@@ -154,8 +167,10 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
             jaegerUrl,
             otlpGrpc: `${host}:${hostPort(tools.dockerHost, spec.collector.name, OTLP_GRPC_PORT)}`,
             otlpHttp: `http://${host}:${hostPort(tools.dockerHost, spec.collector.name, OTLP_HTTP_PORT)}`,
+            network: spec.network,
             outputs: {
-                jaegerUrl,
+                ...(jaegerUrl ? { jaegerUrl } : {}),
+                exporters: rendered.exporterNames,
                 tracedComponents: settings.tracedComponents,
                 samplingRatePerMillion: rendered.samplingRatePerMillion,
                 bundledVersions: rendered.bundledVersions,
@@ -165,7 +180,7 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
                 collectorNetworkGrpcEndpoint: `${names.collectorContainer}:${OTLP_GRPC_PORT}`,
             },
             readyMs: { jaeger: jaegerReady, collector: collectorReady },
-            containers: { jaeger: spec.jaeger.name, collector: spec.collector.name },
+            containers: { jaeger: names.jaegerContainer, collector: spec.collector.name },
             remove,
         };
     } catch (err) {
