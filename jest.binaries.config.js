@@ -1,6 +1,8 @@
 /** The real-binaries tier: real etcd and containerd from Debian's newer suites (scripts/fetch-binaries.sh). */
 module.exports = {
     testEnvironment: "node",
+    // Jest's transform cache, in the ignored .cache/ rather than the system temp directory.
+    cacheDirectory: "<rootDir>/.cache/jest",
     roots: ["<rootDir>/tests/real-binaries"],
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },

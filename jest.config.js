@@ -1,6 +1,8 @@
 /** Type checking is `tsc --noEmit` (npm test runs it first); jest only transpiles, with swc. */
 module.exports = {
     testEnvironment: "node",
+    // Jest's transform cache, in the ignored .cache/ rather than the system temp directory.
+    cacheDirectory: "<rootDir>/.cache/jest",
     roots: ["<rootDir>/tests"],
     testMatch: ["**/*.test.ts"],
     // The real-binaries and trace-path tiers have their own configs and commands.

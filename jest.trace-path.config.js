@@ -4,6 +4,8 @@
  */
 module.exports = {
     testEnvironment: "node",
+    // Jest's transform cache, in the ignored .cache/ rather than the system temp directory.
+    cacheDirectory: "<rootDir>/.cache/jest",
     roots: ["<rootDir>/tests/trace-path"],
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
