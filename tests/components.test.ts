@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { FAKE_KUBECONFIG, runProgram, Registration, valueOf } from "./pulumi-harness";
 import { normalizeKubeconfig } from "../config-files/kubeconfig";
 
@@ -54,6 +55,10 @@ describe("the cluster Command: any change replaces it, the old cluster deleted f
 
     it("a changed trigger (a rendered setting) replaces it", () => {
         expect(changed("triggers", [cluster.inputs.triggers[0], "another hash"])).toBe("replace");
+    });
+
+    it("its triggers are the settings summary and the create script's digest, so a plan names what changed", () => {
+        expect(cluster.inputs.triggers).toEqual([expect.stringContaining("apiserver: 100000"), createHash("sha256").update(cluster.inputs.create).digest("hex")]);
     });
 
     it("an upgrade that changes only the delete script replaces it instead of running create again in place", () => {

@@ -198,10 +198,35 @@ describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
         expect(box.calls().filter(isDelete)).toHaveLength(1);
     });
 
+    it("create stops at the first step that fails: a config file it cannot write means no cluster is created", () => {
+        const box = sandbox(engine);
+        earlierRun(box);
+        // A directory where the engine's config file goes: `cat > file` fails.
+        fs.mkdirSync(path.join(stateDir(box.home), rendered.clusterConfigFile));
+        const r = box.run(scripts.create);
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toMatch(/Is a directory/);
+        expect(box.calls().filter(isCreate)).toEqual([]);
+    });
+
     it("kubeconfig prints the engine's kubeconfig", () => {
         const box = sandbox(engine);
         expect(box.run(scripts.kubeconfig).stdout).toBe("apiVersion: v1\n");
     });
+});
+
+it("writes a file with shell syntax in it byte for byte (nothing is expanded)", () => {
+    const content = 'a: "$HOME ${HOME} $(echo run) `echo run`"\nb: \\n \\$ \'single\' "double"\n';
+    const { create } = engineScripts({
+        engine: "kind",
+        names: stackNames("kubetracing", "scripts"),
+        files: [{ fileName: "shell-syntax.yaml", content }],
+        clusterConfigFile: "shell-syntax.yaml",
+        minimumCliVersion: "0.22.0",
+    });
+    const box = sandbox("kind");
+    expect(box.run(create).status).toBe(0);
+    expect(fs.readFileSync(path.join(box.home, ".local/state/kubetracing/kind/kubetracing-scripts/shell-syntax.yaml"), "utf8")).toBe(content);
 });
 
 describe("the engine CLI's version, read from its own version line", () => {

@@ -37,7 +37,10 @@ describe("in-cluster collector (node agent)", () => {
         // Another stack name: another backend Collector address in the agent's config.
         expect(config("other")).not.toBe(config("test"));
         expect(template("other")).not.toEqual(template("test"));
-        expect(template("test")).toEqual(template("test"));
+        // Only the checksum differs: the rest of the pod template is the same for both stacks.
+        const { annotations: _other, ...otherMeta } = template("other").metadata;
+        const { annotations: _test, ...testMeta } = template("test").metadata;
+        expect({ ...template("other"), metadata: otherMeta }).toEqual({ ...template("test"), metadata: testMeta });
         expect(template("test").metadata.annotations[CONFIG_CHECKSUM_ANNOTATION]).toBe(createHash("sha256").update(config("test")).digest("hex"));
     });
 
@@ -49,6 +52,9 @@ describe("in-cluster collector (node agent)", () => {
 
     it("listens for OTLP gRPC and HTTP on every node, control plane included", () => {
         expect(pod.hostNetwork).toBe(true);
+        // The backend Collector is a Docker container name: only the node's resolver (Docker's DNS) knows it.
+        // With hostNetwork, ClusterFirst and ClusterFirstWithHostNet would ask CoreDNS, which does not.
+        expect(pod.dnsPolicy).toBe("Default");
         expect(pod.tolerations).toEqual([{ operator: "Exists" }]);
         expect(container.ports).toEqual([
             { name: "otlp-grpc", containerPort: 4317, hostPort: 4317, protocol: "TCP" },
@@ -57,15 +63,18 @@ describe("in-cluster collector (node agent)", () => {
         expect(ds.spec.selector.matchLabels).toEqual(ds.spec.template.metadata.labels);
     });
 
-    it("has requests, limits, probes and a memory limiter below the container limit", () => {
+    it("has requests, limits, probes on the health port and a memory limiter below the container limit", () => {
         expect(container.resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } });
-        expect(container.readinessProbe.httpGet.port).toBe(13133);
+        // health_check answers on 13133; OTLP on 4318 answers 405 to a GET, so a probe there would restart the agent forever.
+        expect(container.readinessProbe).toEqual({ httpGet: { path: "/", port: 13133 }, periodSeconds: 5 });
+        expect(container.livenessProbe).toEqual({ httpGet: { path: "/", port: 13133 }, periodSeconds: 5, initialDelaySeconds: 10 });
         const config = parseYaml(file(rendered, "in-cluster-collector-config"));
         expect(config.processors.memory_limiter.limit_mib).toBeLessThan(256);
     });
 
     it("adds Kubernetes metadata with the RBAC that needs, and forwards to the backend in the Docker network", () => {
-        const config = parseYaml(file(rendered, "in-cluster-collector-config"));
+        // Read from the ConfigMap the agent mounts (the render writes the same text as its own file).
+        const config = parseYaml((objects.configMap as any).data["config.yaml"]);
         expect(config.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["memory_limiter", "k8s_attributes", "resource", "batch"], exporters: ["otlp_grpc/backend"] });
         expect(config.exporters["otlp_grpc/backend"]).toEqual({ endpoint: "kubetracing-test-collector:4317", tls: { insecure: true } });
         expect(config.processors.k8s_attributes.filter).toEqual({ node_from_env_var: "K8S_NODE_NAME" });
@@ -76,8 +85,11 @@ describe("in-cluster collector (node agent)", () => {
         expect(rules).toContainEqual({ apiGroups: ["apps"], resources: ["replicasets", "deployments", "statefulsets", "daemonsets"], verbs: ["get", "list", "watch"] });
         expect((objects.clusterRoleBinding as any).subjects).toEqual([{ kind: "ServiceAccount", name: "kubetracing-node-agent", namespace: "kubetracing" }]);
         expect(pod.serviceAccountName).toBe("kubetracing-node-agent");
-        // The ConfigMap carries exactly the rendered config.
-        expect((objects.configMap as any).data["config.yaml"]).toBe(file(rendered, "in-cluster-collector-config"));
+        // The Collector expands ${env:NAME}; a bare ${NAME} would be written into every span as is.
+        expect(config.processors.resource.attributes).toEqual([{ key: "k8s.node.name", value: "${env:K8S_NODE_NAME}", action: "insert" }]);
+        expect(pod.volumes).toEqual([{ name: "config", configMap: { name: "kubetracing-node-agent" } }]);
+        expect(container.args).toEqual(["--config=/conf/config.yaml"]);
+        expect(container.volumeMounts).toEqual([{ name: "config", mountPath: "/conf", readOnly: true }]);
     });
 
     it("is listed by npm run render as one manifest", () => {

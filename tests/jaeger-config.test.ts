@@ -9,4 +9,11 @@ describe("Jaeger v2 config", () => {
         expect(config.extensions.jaeger_query.enable_tracing).toBe(false);
         expect(config.service.extensions).toContain("jaeger_query");
     });
+
+    it("serves the UI and query API on every interface of its container, so Docker's published port reaches it", () => {
+        // Docker forwards the published port to the container's own address, which localhost inside it is not.
+        const config = parseYaml(renderJaegerConfig(50000));
+        expect(config.extensions.jaeger_query.http).toEqual({ endpoint: "0.0.0.0:16686" });
+        expect(config.extensions.jaeger_storage.backends.memstore.memory.max_traces).toBe(50000);
+    });
 });

@@ -1,4 +1,19 @@
+import * as fc from "fast-check";
 import { stackNames } from "../config-files/names";
+
+/** RFC 1123 label as kind and Docker take it; k3d also caps a cluster name at 32 characters. */
+const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** What Pulumi accepts as a stack name: letters, digits, "-", "_" and ".". */
+const stackName = fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/);
+/** Edits that keep a name readable the same but make it another stack. */
+const lookalike = fc.constantFrom(
+    (s: string) => s.toUpperCase(),
+    (s: string) => s.toLowerCase(),
+    (s: string) => s.replace(/-/g, "_"),
+    (s: string) => s.replace(/[_.]/g, "-"),
+    (s: string) => `${s}-`,
+    (s: string) => `_${s}`,
+);
 
 describe("stack names", () => {
     it("uses project-stack as is when it is a short DNS label", () => {
@@ -29,5 +44,21 @@ describe("stack names", () => {
 
     it("a stack name with nothing readable still gets a valid name", () => {
         expect(stackNames("kubetracing", "___").cluster).toMatch(/^kt-[a-z0-9-]*[0-9a-f]{6}$/);
+    });
+
+    it("gives distinct stacks distinct names, each a DNS label (property)", () => {
+        const check = (a: string, b: string) => {
+            fc.pre(a !== b);
+            const [na, nb] = [stackNames("kubetracing", a), stackNames("kubetracing", b)];
+            expect(na.cluster).not.toBe(nb.cluster);
+            for (const name of Object.values(na)) expect(name).toMatch(DNS_LABEL);
+            expect(na.cluster.length).toBeLessThanOrEqual(24);
+        };
+        fc.assert(fc.property(stackName, lookalike, (a, edit) => check(a, edit(a))), { numRuns: 300 });
+        fc.assert(fc.property(stackName, stackName, check), { numRuns: 200 });
+    });
+
+    it.each([["My-Stack", "my-stack"], ["a_b", "a-b"], ["a.b", "a-b"]])("%s and %s get different names", (a, b) => {
+        expect(stackNames("kubetracing", a).cluster).not.toBe(stackNames("kubetracing", b).cluster);
     });
 });

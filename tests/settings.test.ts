@@ -15,15 +15,54 @@ function problemsOf(raw: Record<string, unknown>): string[] {
 }
 
 describe("stack settings", () => {
+    // Written out here, not read from Pulumi.yaml: a default changed there by mistake must fail a test.
+    it("declares the documented defaults in Pulumi.yaml", () => {
+        const defaults = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, d]) => [key, d.default]));
+        expect(defaults).toEqual({
+            engine: "k3d",
+            kubernetesVersion: "1.34",
+            workers: 1,
+            tracedComponents: ["etcd", "apiserver", "kubelet", "containerd"],
+            samplingRatePerMillion: 100000,
+            etcdSamplingRatePerMillion: -1,
+            apiserverSamplingRatePerMillion: -1,
+            kubeletSamplingRatePerMillion: -1,
+            containerdSamplingRatePerMillion: -1,
+            hostBindAddress: "127.0.0.1",
+            jaegerUiPort: 0,
+            otlpGrpcPort: 0,
+            otlpHttpPort: 0,
+            jaegerImage: "",
+            collectorImage: "",
+            kindEtcdImage: "",
+            jaegerMaxTraces: 50000,
+            collectorMemoryLimitMiB: 512,
+            inClusterCollector: false,
+            controlPlaneTraceTarget: "backend",
+            exporters: [],
+            localJaeger: true,
+        });
+    });
+
     it("applies the defaults declared in Pulumi.yaml", () => {
         const s = settingsOf();
-        expect(s.engine).toBe(DECLARATIONS.engine.default);
-        expect(s.release.kubernetesMinor).toBe(DECLARATIONS.kubernetesVersion.default);
+        expect(s.engine).toBe("k3d");
+        expect(s.release.engineRelease).toBe("v1.34.9+k3s1");
         expect(s.workers).toBe(1);
         expect(s.tracedComponents).toEqual(["etcd", "apiserver", "kubelet", "containerd"]);
         expect(s.samplingRatePerMillion).toEqual({ etcd: 100000, apiserver: 100000, kubelet: 100000, containerd: 100000 });
         expect(s.hostBindAddress).toBe("127.0.0.1");
         expect(s.hostPorts).toEqual({ jaegerUi: 0, otlpGrpc: 0, otlpHttp: 0 });
+        expect([s.jaegerImage, s.collectorImage, s.kindEtcdImage]).toEqual(["", "", ""]);
+        expect([s.jaegerMaxTraces, s.collectorMemoryLimitMiB]).toEqual([50000, 512]);
+        expect([s.inClusterCollector, s.controlPlaneTraceTarget]).toEqual([false, "backend"]);
+    });
+
+    it("accepts the bounds themselves", () => {
+        const s = settingsOf({ jaegerUiPort: 1024, otlpGrpcPort: 65535, kubeletSamplingRatePerMillion: 0, hostBindAddress: "255.255.255.255" });
+        expect(s.hostPorts).toEqual({ jaegerUi: 1024, otlpGrpc: 65535, otlpHttp: 0 });
+        expect(s.samplingRatePerMillion.kubelet).toBe(0);
+        expect(s.hostBindAddress).toBe("255.255.255.255");
     });
 
     it("reads values as Pulumi hands them to the program (strings, JSON arrays, namespaced keys)", () => {
@@ -72,9 +111,15 @@ describe("stack settings", () => {
         [{ samplingRatePerMillion: 1000001 }, /samplingRatePerMillion = 1000001: accepted 0 to 1000000/],
         [{ samplingRatePerMillion: -5 }, /samplingRatePerMillion = -5: accepted 0 to 1000000/],
         [{ etcdSamplingRatePerMillion: 2000000 }, /etcdSamplingRatePerMillion = 2000000: accepted 0 to 1000000, or -1/],
+        [{ etcdSamplingRatePerMillion: -5 }, /etcdSamplingRatePerMillion = -5: accepted 0 to 1000000, or -1/],
+        [{ containerdSamplingRatePerMillion: -2 }, /containerdSamplingRatePerMillion = -2: accepted 0 to 1000000, or -1/],
         [{ hostBindAddress: "localhost" }, /hostBindAddress = "localhost": accepted an IPv4 address/],
+        [{ hostBindAddress: "999.1.1.1" }, /hostBindAddress = "999.1.1.1": accepted an IPv4 address/],
+        [{ hostBindAddress: "127.0.0.256" }, /hostBindAddress = "127.0.0.256": accepted an IPv4 address/],
+        [{ hostBindAddress: "127.0.1" }, /hostBindAddress = "127.0.1": accepted an IPv4 address/],
         [{ jaegerUiPort: 70000 }, /jaegerUiPort = 70000: accepted 0 to 65535/],
         [{ jaegerUiPort: 80 }, /jaegerUiPort = 80: ports below 1024 need root/],
+        [{ otlpHttpPort: 1023 }, /otlpHttpPort = 1023: ports below 1024 need root/],
         [{ otlpGrpcPort: 4317, otlpHttpPort: 4317 }, /otlpHttpPort = 4317 clashes with kubetracing:otlpGrpcPort/],
         [{ jaegerImage: "jaegertracing/jaeger:latest" }, /jaegerImage = "jaegertracing\/jaeger:latest": pin an exact version/],
         [{ collectorImage: "otel/opentelemetry-collector" }, /collectorImage = .*: pin an exact version/],

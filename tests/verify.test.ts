@@ -245,6 +245,19 @@ describe("npm run verify (the CLI)", () => {
         expect(report.components.map((c: any) => c.spans)).toEqual([1, 1, 1, 1]);
     });
 
+    it("the process exits 1 and says MISSING when a component has no spans", async () => {
+        jaeger.spans = all.filter((s) => s !== "kubelet").map((service) => ({ service, name: "x", startMs: Date.now() - 2000 }));
+        const child = spawn(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "scripts/verify.ts", "--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--timeout", "1"], {
+            cwd: PROJECT_DIR,
+            stdio: ["ignore", "pipe", "ignore"],
+        });
+        let stdout = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        const status = await new Promise((r) => child.on("exit", r));
+        expect(stdout).toMatch(/^MISSING kubelet: /m);
+        expect(status).toBe(1);
+    }, 20_000);
+
     it("exits 3 when Jaeger does not answer", async () => {
         const code = await main(["--outputs", outputsFile(outputsFor("http://127.0.0.1:1")), "--no-activity", "--timeout", "1"]);
         expect(code).toBe(3);

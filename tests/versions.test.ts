@@ -1,5 +1,4 @@
-import * as fc from "fast-check";
-import { findRelease, releasesOf, supportedMinors, tracingFacts, collectorFacts, etcdImageVersion } from "../config-files/versions";
+import { findRelease, releasesOf, supportedMinors, tracingFacts, collectorFacts, etcdImageVersion, minimumEngineCli } from "../config-files/versions";
 
 // Expected values written from the upstream sources named in config-files/versions.ts and the release
 // notes behind tests/fixtures/known-images.json, not from the code;
@@ -79,21 +78,61 @@ describe("version table: facts per engine release", () => {
         expect(collectorFacts("otel/opentelemetry-collector@sha256:" + "a".repeat(64)).otlpGrpcExporter).toBe("otlp_grpc");
     });
 
-    it("holds the upstream rules for every pinned release (property)", () => {
-        const all = [...releasesOf("k3d"), ...releasesOf("kind")];
-        fc.assert(
-            fc.property(fc.constantFrom(...all), (r) => {
-                const f = tracingFacts(r);
-                const [maj, min, patch] = f.etcd.version.split(".").map(Number);
-                expect(f.etcd.flags.samplingRate.startsWith("experimental-")).toBe(maj === 3 && min < 6);
-                expect(f.etcd.samplingFlagSupported).toBe(maj > 3 || min > 5 || patch >= 11);
-                const [, kmin] = r.kubernetes.split(".").map(Number);
-                expect(f.apiserverTracingApiVersion.endsWith(kmin >= 34 ? "/v1" : "/v1beta1")).toBe(true);
-                if (r.containerd.startsWith("2.")) expect(f.containerd.readsTomlTracing).toBe(false);
-                expect(f.containerd.otlpProcessor).toBe(r.engine === "kind");
-                expect(findRelease(r.engine, r.kubernetesMinor)).toBeDefined();
-            }),
-            { numRuns: 300 },
-        );
+    // Every row, not a random sample: a rule broken for one release must fail here.
+    it.each([...releasesOf("k3d"), ...releasesOf("kind")].map((r) => [r.engine, r.engineRelease, r] as const))("%s %s follows the upstream rules", (_engine, _release, r) => {
+        const f = tracingFacts(r);
+        const [maj, min, patch] = f.etcd.version.split(".").map(Number);
+        expect(f.etcd.flags.samplingRate.startsWith("experimental-")).toBe(maj === 3 && min < 6);
+        expect(f.etcd.samplingFlagSupported).toBe(maj > 3 || min > 5 || patch >= 11);
+        const [, kmin] = r.kubernetes.split(".").map(Number);
+        expect(f.apiserverTracingApiVersion.endsWith(kmin >= 34 ? "/v1" : "/v1beta1")).toBe(true);
+        if (r.containerd.startsWith("2.")) expect(f.containerd.readsTomlTracing).toBe(false);
+        expect(f.containerd.otlpProcessor).toBe(r.engine === "kind");
+        expect(findRelease(r.engine, r.kubernetesMinor)).toBeDefined();
+    });
+});
+
+// Cutoffs no pinned release sits on exactly: each is tested on both sides with a synthetic release
+// or an override, the values from the upstream sources named in config-files/versions.ts.
+describe("version cutoffs between pinned releases", () => {
+    const kind = findRelease("kind", "1.29.2")!;
+
+    it.each`
+        etcdImage                            | sampling
+        ${"registry.k8s.io/etcd:3.5.10-0"}   | ${false}
+        ${"registry.k8s.io/etcd:3.5.11-0"}   | ${true}
+        ${"registry.k8s.io/etcd:3.5.12-0"}   | ${true}
+    `("etcd $etcdImage has a sampling-rate flag: $sampling (etcd v3.5.11 added it)", ({ etcdImage, sampling }) => {
+        expect(tracingFacts(kind, etcdImage).etcd.samplingFlagSupported).toBe(sampling);
+    });
+
+    it.each`
+        containerd  | toml
+        ${"1.6.31"} | ${true}
+        ${"1.6.32"} | ${false}
+        ${"1.7.15"} | ${true}
+        ${"1.7.16"} | ${false}
+        ${"1.7.17"} | ${false}
+        ${"2.0.0"}  | ${false}
+    `("containerd $containerd reads its tracing from TOML: $toml", ({ containerd, toml }) => {
+        expect(tracingFacts({ ...kind, containerd }).containerd.readsTomlTracing).toBe(toml);
+    });
+
+    it.each`
+        tag          | otlpGrpcExporter | k8sAttributesProcessor
+        ${"0.143.0"} | ${"otlp"}        | ${"k8sattributes"}
+        ${"0.144.0"} | ${"otlp_grpc"}   | ${"k8sattributes"}
+        ${"0.145.0"} | ${"otlp_grpc"}   | ${"k8sattributes"}
+        ${"0.146.0"} | ${"otlp_grpc"}   | ${"k8s_attributes"}
+    `("Collector $tag: exporter $otlpGrpcExporter, processor $k8sAttributesProcessor", ({ tag, otlpGrpcExporter, k8sAttributesProcessor }) => {
+        const facts = collectorFacts(`otel/opentelemetry-collector-contrib:${tag}`);
+        expect(facts.otlpGrpcExporter).toBe(otlpGrpcExporter);
+        expect(facts.k8sAttributesProcessor).toBe(k8sAttributesProcessor);
+    });
+
+    it("k3d needs its CLI 5.7.0 (the config's files: key), kind the release that built the node image", () => {
+        for (const r of releasesOf("k3d")) expect(minimumEngineCli(r)).toBe("5.7.0");
+        expect(minimumEngineCli(findRelease("kind", "1.29.2")!)).toBe("0.22.0");
+        expect(minimumEngineCli(findRelease("kind", "1.37")!)).toBe("0.33.0");
     });
 });
