@@ -233,8 +233,9 @@ export const TEAM_QUEUES_MEMORY_SHARE = 0.25;
 /**
  * What one queued span is reckoned to cost in the Collector's memory. Measured in the trace-path
  * tier (tests/trace-path/team-backend.test.ts): with both queues of two exporters full of spans of a
- * dozen attributes, as control-plane spans carry, the Collector's anonymous memory grew by about
- * 3.5 KB a queued span, the garbage collector's headroom included.
+ * dozen attributes, as control-plane spans carry, the Collector's anonymous memory grew by 3.5 to
+ * 5 KB a queued span: an upper bound, as it also holds the garbage collector's headroom and what
+ * receiving the flood itself took.
  */
 export const QUEUED_SPAN_BYTES = 4096;
 /** The batch processor's batch size; a team exporter's batches are capped at it, so none outgrows a queue. */
