@@ -5,6 +5,7 @@
 # matches its pins is reused.
 #
 #   bash scripts/fetch-tools.sh [NAME ...]   → builds NAME (default: every tool), prints the bin dir last
+#   bash scripts/fetch-tools.sh tests        → the ones the test tiers run (all but pulumi, kind, k3d)
 #   exit 3 with a reason on stderr           → a tool cannot be built on this machine
 #   exit 2                                   → unknown tool name
 set -euo pipefail
@@ -13,7 +14,8 @@ cache="${KUBETRACING_TOOLS_CACHE:-$repo/.cache/tools}"
 bin="$cache/bin"
 
 # name → what it is and at which version (what `NAME --version` should report). Where a version the
-# stack names could not be had from the module proxy, tools/README.md says what is built instead.
+# stack names could not be had from the module proxy, the module's go.mod or manifest says what is
+# built instead, and why.
 declare -A what=(
     [otelcol]="OpenTelemetry Collector core distribution 0.159.0 (upstream builder, tools/otelcol/manifest.yaml)"
     [otelcol-agent]="OpenTelemetry Collector with the node agent's components, contrib 0.159.0 (tools/otelcol-agent/manifest.yaml)"
@@ -23,22 +25,27 @@ declare -A what=(
     [pulumi]="Pulumi CLI v3.274.1 (tools/pulumi/go.mod)"
 )
 order=(otelcol otelcol-agent jaeger kind k3d pulumi)
-# The control plane, per minor: tools/kubernetes-<minor>/go.mod pins the patch (the one the pinned
-# node image carries, or the nearest one whose staging modules the proxy serves: see each go.mod).
+tests=(otelcol otelcol-agent jaeger)
+# The control plane, one module per minor: tools/kubernetes-<minor>/go.mod pins the patch (the one
+# the pinned node image carries, or the nearest one whose staging modules the proxy serves: see each).
 kubernetes_patch() { awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ {print $2; exit}' "$repo/tools/kubernetes-$1/go.mod"; }
-for minor in 1.29 1.33 1.34 1.37; do
+for dir in "$repo"/tools/kubernetes-*/; do
+    minor=$(basename "$dir")
+    minor=${minor#kubernetes-}
     patch=$(kubernetes_patch "$minor")
     what[kube-apiserver-$minor]="kube-apiserver $patch (tools/kubernetes-$minor/go.mod)"
     what[kubelet-$minor]="kubelet $patch (tools/kubernetes-$minor/go.mod)"
     order+=("kube-apiserver-$minor" "kubelet-$minor")
+    tests+=("kube-apiserver-$minor" "kubelet-$minor")
 done
 
 cannot() { echo "fetch-tools: $*" >&2; exit 3; }
 
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${order[@]}")
+[ "${names[*]}" != tests ] || names=("${tests[@]}")
 for n in "${names[@]}"; do
-    [ -n "${what[$n]:-}" ] || { echo "fetch-tools: unknown tool '$n'; known: ${order[*]}" >&2; exit 2; }
+    [ -n "${what[$n]:-}" ] || { echo "fetch-tools: unknown tool '$n'; known: tests ${order[*]}" >&2; exit 2; }
 done
 
 command -v go >/dev/null || cannot "needs Go 1.26 or newer on PATH (https://go.dev/dl/)"

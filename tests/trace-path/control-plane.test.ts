@@ -5,12 +5,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { file, renderOf } from "../helpers";
+import { file, PROJECT_DIR, renderOf } from "../helpers";
 import { kindEtcdArgs, pointAt, startEtcd, waitForEtcd, startContainerd, EtcdRun } from "../real-binaries/drivers";
 import { ApiServer, ApiServerExit, serverSideApply, startApiServer, startKubelet, Kubelet, tempDir } from "./control-plane";
 import { describeWithTracePath, RunningBackend, startBackend, TracePathTools, waitForJaegerSpans } from "./harness";
 
-export const CONTROL_PLANE_MINORS = ["1.29", "1.33", "1.34", "1.37"] as const;
+/** One per tools/kubernetes-<minor> module, the binaries scripts/fetch-tools.sh builds. */
+export const CONTROL_PLANE_MINORS = fs.readdirSync(path.join(PROJECT_DIR, "tools")).flatMap((d) => /^kubernetes-(1\.\d+)$/.exec(d)?.[1] ?? []);
 const SPAN_TIMEOUT_MS = 45_000;
 
 /**
@@ -24,6 +25,10 @@ describeWithTracePath("the real control plane at the pinned minors", (tools: Tra
     const [, sid] = tools.suites;
     const figures: string[] = [];
     afterAll(() => process.stdout.write(`control plane figures:\n${figures.join("\n")}\n`));
+
+    it("covers the version boundaries: 1.29 (oldest), 1.33 (last v1beta1 TracingConfiguration), 1.34 (first v1), 1.37 (newest)", () => {
+        expect(CONTROL_PLANE_MINORS).toEqual(expect.arrayContaining(["1.29", "1.33", "1.34", "1.37"]));
+    });
 
     describe.each(CONTROL_PLANE_MINORS)("Kubernetes %s", (minor) => {
         const binary = (name: string) => path.join(tools.bin, `${name}-${minor}`);
