@@ -49,8 +49,10 @@ for n in "${names[@]}"; do
 done
 
 command -v go >/dev/null || cannot "needs Go 1.26 or newer on PATH (https://go.dev/dl/)"
-mkdir -p "$bin" "$cache/build" || cannot "cannot create $cache"
-[ -w "$cache" ] || cannot "$cache is not writable by $(id -un)"
+# shellcheck source=lib/cache.sh
+. "$repo/scripts/lib/cache.sh"
+reason=$(trusted_cache "$cache" KUBETRACING_TOOLS_CACHE 2>&1) || cannot "$reason"
+mkdir -p "$bin" "$cache/build"
 # One build at a time: the test tiers may all ask at once.
 exec 8>"$cache/.lock"
 flock 8

@@ -11,8 +11,8 @@
 #   exit 3 with a reason on stderr      → it cannot run on this machine
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-# shellcheck source=lib/debian-packages.sh
-. "$repo/scripts/lib/debian-packages.sh"
+# shellcheck source=lib/cache.sh
+. "$repo/scripts/lib/cache.sh"
 cache="${KUBETRACING_DOCKER_CACHE:-$repo/.cache/docker}"
 pkgs="$cache/trixie"
 own="$cache/os-release"
@@ -26,19 +26,21 @@ cannot() { echo "test-docker: $*" >&2; exit 3; }
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && docker version >/dev/null 2>&1; }
 
 unpack() {
+    local reason
     [ -x "$pkgs/root/usr/sbin/dockerd" ] && [ -x "$own/root/usr/sbin/runc" ] && return 0
-    mkdir -p "$cache" || cannot "cannot create $cache"
-    debian_unpack trixie "$pkgs" docker.io containerd tini || cannot "Debian trixie's docker.io could not be had"
+    reason=$(debian_unpack trixie "$pkgs" docker.io containerd tini 2>&1) || cannot "Debian trixie's docker.io could not be had: $reason"
     # trixie's runc is linked against glibc 2.38+; the machine's own release has a runc for its glibc.
     local codename
     codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
     [ -n "$codename" ] || cannot "no VERSION_CODENAME in /etc/os-release to take runc from"
-    debian_unpack "$codename" "$own" runc || cannot "Debian $codename's runc could not be had"
+    reason=$(debian_unpack "$codename" "$own" runc 2>&1) || cannot "Debian $codename's runc could not be had: $reason"
 }
 
 start() {
     command -v docker >/dev/null || cannot "needs the docker client on PATH"
     [ "$(id -u)" = 0 ] || cannot "needs root (dockerd runs as root)"
+    local reason
+    reason=$(trusted_cache "$cache" KUBETRACING_DOCKER_CACHE 2>&1) || cannot "$reason"
     if running; then echo "DOCKER_HOST=$DOCKER_HOST"; return; fi
     if ! command -v iptables >/dev/null; then
         # dockerd programs iptables for published ports and its embedded DNS (container names).

@@ -1,8 +1,19 @@
-# Sourced by the scripts that take upstream programs from Debian's newer suites. apt runs with a
-# private state directory, so the machine's own sources and installed packages never change; the
-# .deb files are unpacked with dpkg-deb into a directory of the caller's.
+# Sourced by the scripts that put upstream programs into the ignored .cache/ for the tests, which run
+# them as root. apt runs with a private state directory, so the machine's own sources and installed
+# packages never change; the .deb files are unpacked with dpkg-deb into a directory of the caller's.
 #
+#   trusted_cache DIR VARIABLE           → creates DIR; returns 3 with a reason unless only we can write there
+#                                          (VARIABLE: the setting that moves DIR, named in the reason)
 #   debian_unpack SUITE DIR PACKAGE...   → DIR/root holds the unpacked packages; returns 3 with a reason on stderr
+
+# What the tests run as root from a cache must be ours alone, or anyone could plant a binary there.
+trusted_cache() {
+    local dir="$1" variable="$2" writable
+    mkdir -p "$dir" 2>/dev/null || { echo "cannot create the cache directory $dir as $(id -un) (run as root, or set $variable to a directory you own)" >&2; return 3; }
+    [ -O "$dir" ] && [ -w "$dir" ] || { echo "the cache directory $dir is not owned and writable by $(id -un); remove it or set $variable" >&2; return 3; }
+    writable=$(find "$dir" -maxdepth 2 -perm -0002 ! -type l ! -perm -1000 -print -quit 2>/dev/null || true)
+    [ -z "$writable" ] || { echo "$writable is writable by every user, so the binaries in $dir cannot be trusted; remove $dir and run again" >&2; return 3; }
+}
 
 # The mirror this machine already uses, rather than a host name written down here.
 debian_mirror() {
