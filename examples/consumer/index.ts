@@ -54,4 +54,5 @@ const app = new k8s.apps.v1.Deployment("telemetrygen", {
 // What was deployed, as the cluster reports it, and where to look for its spans.
 export const deployment = app.metadata.name;
 export const namespace = app.metadata.namespace;
-export const jaegerUrl = output("jaegerUrl");
+// Absent when the tracing stack runs no local Jaeger (localJaeger: false): its spans go to a team backend.
+export const jaegerUrl = tracing.getOutput("jaegerUrl" satisfies StackOutputName);
