@@ -30,6 +30,9 @@ describe("stack names", () => {
         ["kubetracing", "Staging_EU", "staging-eu"],
         ["kubetracing", "team.platform.ci", "team-platform"],
         ["a-very-long-project-name", "qa", "qa"],
+        ["kubetracing", "Alice--Bob", "alice-bob"],
+        // A DNS label starts with a letter.
+        ["9lives", "dev", "dev"],
     ])("a hashed name (%s, %s) keeps the stack's own name readable", (project, stack, readable) => {
         const { cluster } = stackNames(project, stack);
         expect(cluster).toMatch(new RegExp(`^kt-${readable}-[0-9a-f]{6}$`));
@@ -40,6 +43,11 @@ describe("stack names", () => {
     it("keeps names that differ only in what the label drops apart", () => {
         const names = ["Dev", "dev_", "d.e.v", "DEV", "dev-", "-dev"].map((s) => stackNames("kubetracing", s).cluster);
         expect(new Set(names).size).toBe(names.length);
+    });
+
+    it("keeps project-stack as is up to 24 characters, and hashes it from 25", () => {
+        expect(stackNames("kubetracing", "abcdefghijkl").cluster).toBe("kubetracing-abcdefghijkl");
+        expect(stackNames("kubetracing", "abcdefghijklm").cluster).toMatch(/^kt-abcdefghijklm-[0-9a-f]{6}$/);
     });
 
     it("a stack name with nothing readable still gets a valid name", () => {
