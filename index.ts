@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseSettings, readConfigDeclarations } from "./config-files/settings";
+import { ConfigError, parseSettings, readConfigDeclarations } from "./config-files/settings";
 import { stackNames } from "./config-files/names";
 import { artifactByRole, renderStack } from "./config-files/render-stack";
 import { engineScripts } from "./config-files/engine-scripts";
@@ -22,11 +22,19 @@ const isConfigSecret: ((key: string) => boolean) | undefined = require("@pulumi/
 if (typeof isConfigSecret !== "function") throw new Error("@pulumi/pulumi no longer has runtime/config isConfigSecret: kubetracing cannot tell secret settings apart");
 
 // Every value is validated before any resource is declared; a bad one stops here with its key named.
-const settings = parseSettings(
-    pulumi.runtime.allConfig(),
-    readConfigDeclarations(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")),
-    { secretKeys: Object.keys(pulumi.runtime.allConfig()).filter((key) => isConfigSecret!(key)) },
-);
+// As a RunError, `pulumi up` prints the problems alone, without a stack trace or the program's source.
+const settings = (() => {
+    try {
+        return parseSettings(
+            pulumi.runtime.allConfig(),
+            readConfigDeclarations(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")),
+            { secretKeys: Object.keys(pulumi.runtime.allConfig()).filter((key) => isConfigSecret!(key)) },
+        );
+    } catch (err) {
+        if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+        throw err;
+    }
+})();
 const names = stackNames(pulumi.getProject(), pulumi.getStack());
 const rendered = renderStack(settings, names);
 const content = (role: Parameters<typeof artifactByRole>[1]) => artifactByRole(rendered, role)!.content;

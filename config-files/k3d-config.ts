@@ -32,9 +32,6 @@ export function renderK3dConfig(settings: StackSettings, names: StackNames, plan
     if (plan.apiserverTracingConfig) {
         files.push({ description: "kube-apiserver TracingConfiguration", source: plan.apiserverTracingConfig, destination: NODE_APISERVER_TRACING_FILE, nodeFilters: SERVERS });
         extraArgs.push({ arg: `--kube-apiserver-arg=tracing-config-file=${NODE_APISERVER_TRACING_FILE}`, nodeFilters: SERVERS });
-        for (const [gate, on] of Object.entries(plan.facts.apiserverFeatureGates)) {
-            extraArgs.push({ arg: `--kube-apiserver-arg=feature-gates=${gate}=${on}`, nodeFilters: SERVERS });
-        }
     }
     if (plan.kubeletConfig) {
         files.push({ description: "kubelet tracing (KubeletConfiguration)", source: toYaml(plan.kubeletConfig), destination: NODE_KUBELET_CONFIG_FILE, nodeFilters: allNodes });

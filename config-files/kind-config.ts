@@ -56,7 +56,6 @@ export function renderKindConfig(settings: StackSettings, names: StackNames, pla
     if (clusterConfiguration.apiServer || clusterConfiguration.etcd) patches.push(toYaml(clusterConfiguration));
     if (plan.kubeletConfig) patches.push(toYaml(plan.kubeletConfig));
 
-    const featureGates = { ...plan.facts.apiserverFeatureGates, ...(plan.kubeletConfig ? plan.facts.kubeletFeatureGates : {}) };
     const node = (role: string, mounts: object[]) => ({ role, image: settings.release.image, ...(mounts.length ? { extraMounts: mounts } : {}) });
 
     const config: Record<string, unknown> = {
@@ -64,7 +63,6 @@ export function renderKindConfig(settings: StackSettings, names: StackNames, pla
         apiVersion: "kind.x-k8s.io/v1alpha4",
         name: names.cluster,
         networking: { apiServerAddress: settings.hostBindAddress },
-        ...(Object.keys(featureGates).length ? { featureGates } : {}),
         nodes: [node("control-plane", [...controlPlaneMounts, ...everyNodeMounts]), ...Array.from({ length: settings.workers }, () => node("worker", everyNodeMounts))],
         ...(patches.length ? { kubeadmConfigPatches: patches } : {}),
         ...(plan.containerd?.toml ? { containerdConfigPatches: [plan.containerd.toml] } : {}),

@@ -35,7 +35,7 @@ export class KubeconfigError extends Error {
  * yaml's own errors quote the offending lines (a duplicated `client-key-data:` would print the
  * private key), and its warnings go to the console; only the error's code and position come out.
  */
-function parseKubeconfigText(text: string): Record<string, any> {
+function parseKubeconfigText(text: string): Record<string, unknown> {
     let doc: unknown;
     try {
         doc = parseYaml(text, { prettyErrors: false, logLevel: "error", uniqueKeys: true });
@@ -47,7 +47,7 @@ function parseKubeconfigText(text: string): Record<string, any> {
     }
     if (doc === null || doc === undefined) return {};
     if (typeof doc !== "object" || Array.isArray(doc)) throw new KubeconfigError("is not a YAML map");
-    return doc as Record<string, any>;
+    return doc as Record<string, unknown>;
 }
 
 export function normalizeKubeconfig(text: string, name: string): string {

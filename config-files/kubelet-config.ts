@@ -4,16 +4,13 @@ import type { TracingFacts } from "./versions";
 export interface KubeletTracingConfiguration {
     apiVersion: string;
     kind: "KubeletConfiguration";
-    featureGates?: Record<string, boolean>;
     tracing: { endpoint: string; samplingRatePerMillion: number };
 }
 
 export function kubeletTracingConfiguration(facts: TracingFacts, endpoint: string, samplingRatePerMillion: number): KubeletTracingConfiguration {
-    const gates = Object.keys(facts.kubeletFeatureGates).length ? { featureGates: facts.kubeletFeatureGates } : {};
     return {
         apiVersion: facts.kubeletConfigApiVersion,
         kind: "KubeletConfiguration",
-        ...gates,
         tracing: { endpoint, samplingRatePerMillion },
     };
 }

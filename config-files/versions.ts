@@ -117,9 +117,6 @@ export interface TracingFacts {
     /** apiVersion of the kube-apiserver TracingConfiguration file. */
     apiserverTracingApiVersion: string;
     kubeletConfigApiVersion: string;
-    /** Feature gates tracing needs on this version; empty once the gates are beta (on) or GA (locked on). */
-    apiserverFeatureGates: Record<string, boolean>;
-    kubeletFeatureGates: Record<string, boolean>;
     etcd: {
         version: string;
         flags: EtcdTracingFlags;
@@ -139,15 +136,12 @@ export interface TracingFacts {
     kubeadmApiVersion: "kubeadm.k8s.io/v1beta3" | "kubeadm.k8s.io/v1beta4";
 }
 
+/**
+ * v1beta1 from 1.27 and v1 from 1.34 (GA). The table starts at 1.29, so no release needs the
+ * v1alpha1 file or the APIServerTracing/KubeletTracing feature gates (beta, on by default, from 1.27).
+ */
 function apiserverTracingApiVersion(kubernetes: string): string {
-    if (atLeast(kubernetes, "1.34.0")) return "apiserver.config.k8s.io/v1";
-    if (atLeast(kubernetes, "1.27.0")) return "apiserver.config.k8s.io/v1beta1";
-    return "apiserver.config.k8s.io/v1alpha1";
-}
-
-/** Alpha gates are off by default and must be turned on; from beta they are on, and from GA (1.34) locked. */
-function tracingGate(kubernetes: string, gate: string): Record<string, boolean> {
-    return atLeast(kubernetes, "1.27.0") ? {} : { [gate]: true };
+    return atLeast(kubernetes, "1.34.0") ? "apiserver.config.k8s.io/v1" : "apiserver.config.k8s.io/v1beta1";
 }
 
 function etcdFlags(etcd: string): EtcdTracingFlags {
@@ -234,8 +228,6 @@ export function tracingFacts(release: EngineRelease, etcdOverride = ""): Tracing
     return {
         apiserverTracingApiVersion: apiserverTracingApiVersion(release.kubernetes),
         kubeletConfigApiVersion: "kubelet.config.k8s.io/v1beta1",
-        apiserverFeatureGates: tracingGate(release.kubernetes, "APIServerTracing"),
-        kubeletFeatureGates: tracingGate(release.kubernetes, "KubeletTracing"),
         etcd: { version: etcd, flags: etcdFlags(etcd), samplingFlagSupported: atLeast(etcd, "3.5.11") },
         containerd: { version: release.containerd, readsTomlTracing: containerdReadsToml(release.containerd), ...containerdOtlpProcessor(release) },
         kubeadmApiVersion: kubeadmV1beta4 ? "kubeadm.k8s.io/v1beta4" : "kubeadm.k8s.io/v1beta3",

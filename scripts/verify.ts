@@ -43,9 +43,9 @@ export async function httpGet(url: string, timeoutMs: number, maxBytes = MAX_BOD
         }
         return { status: response.status, body: Buffer.concat(chunks).toString("utf8") };
     } catch (err) {
-        if (signal.aborted) throw new Error(`no complete answer within ${(timeoutMs / 1000).toFixed(1)}s`);
+        if (signal.aborted) throw new Error(`no complete answer within ${(timeoutMs / 1000).toFixed(1)}s`, { cause: err });
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        throw new Error(cause?.code ?? cause?.message ?? (err as Error).message);
+        throw new Error(cause?.code ?? cause?.message ?? (err as Error).message, { cause: err });
     }
 }
 

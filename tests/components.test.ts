@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { FAKE_KUBECONFIG, runProgram, Registration, valueOf } from "./pulumi-harness";
+import { FAKE_KUBECONFIG, runProgram, runRefused, Registration, valueOf } from "./pulumi-harness";
 import { normalizeKubeconfig } from "../config-files/kubeconfig";
 
 const byName = (regs: Registration[], name: string) => {
@@ -245,7 +245,9 @@ it("publishes the Collector's health port on loopback only, whatever hostBindAdd
 });
 
 it("refuses bad config before creating anything", async () => {
-    await expect(runProgram({ engine: "minikube", samplingRatePerMillion: "5000000" }, { preview: true })).rejects.toThrow(
-        /kubetracing:engine = "minikube": accepted k3d or kind[\s\S]*samplingRatePerMillion = 5000000/,
-    );
+    const { error, registrations } = await runRefused({ engine: "minikube", samplingRatePerMillion: "5000000" }, { preview: true, stack: "refused" });
+    expect(error.message).toMatch(/kubetracing:engine = "minikube": accepted k3d or kind[\s\S]*samplingRatePerMillion = 5000000/);
+    // A RunError: the CLI prints its message alone, without a stack trace or the program's source.
+    expect(require("@pulumi/pulumi").RunError.isInstance(error)).toBe(true);
+    expect(registrations.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]);
 });

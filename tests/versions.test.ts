@@ -39,9 +39,6 @@ describe("version table: facts per engine release", () => {
         expect(facts.containerd.otlpProcessor).toBe(otlp);
         expect(facts.containerd.withoutOtlpProcessor === undefined).toBe(otlp);
         if (engine === "kind") expect(facts.kubeadmApiVersion).toBe(kubeadm);
-        // Supported range (1.29+) never needs a tracing feature gate: beta from 1.27, locked on from 1.34.
-        expect(facts.apiserverFeatureGates).toEqual({});
-        expect(facts.kubeletFeatureGates).toEqual({});
     });
 
     it("pins every kind node image by digest and every k3s image by exact tag", () => {
