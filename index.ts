@@ -19,17 +19,16 @@ import { collectorEnvironment } from "./config-files/exporters";
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const isConfigSecret: ((key: string) => boolean) | undefined = require("@pulumi/pulumi/runtime/config").isConfigSecret;
-if (typeof isConfigSecret !== "function") throw new Error("@pulumi/pulumi no longer has runtime/config isConfigSecret: kubetracing cannot tell secret settings apart");
+if (typeof isConfigSecret !== "function")
+    throw new Error("@pulumi/pulumi no longer has runtime/config isConfigSecret: kubetracing cannot tell secret settings apart");
 
 // Every value is validated before any resource is declared; a bad one stops here with its key named.
 // As a RunError, `pulumi up` prints the problems alone, without a stack trace or the program's source.
 const settings = (() => {
     try {
-        return parseSettings(
-            pulumi.runtime.allConfig(),
-            readConfigDeclarations(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")),
-            { secretKeys: Object.keys(pulumi.runtime.allConfig()).filter((key) => isConfigSecret!(key)) },
-        );
+        return parseSettings(pulumi.runtime.allConfig(), readConfigDeclarations(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")), {
+            secretKeys: Object.keys(pulumi.runtime.allConfig()).filter((key) => isConfigSecret!(key)),
+        });
     } catch (err) {
         if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
         throw err;
@@ -67,7 +66,11 @@ const cluster = new EngineCluster(names.cluster, {
 });
 
 const agent = rendered.inClusterCollector
-    ? new InClusterCollector(`${names.cluster}-agent`, { kubeconfig: cluster.kubeconfig, clusterId: cluster.clusterId, objects: rendered.inClusterCollector.objects })
+    ? new InClusterCollector(`${names.cluster}-agent`, {
+          kubeconfig: cluster.kubeconfig,
+          clusterId: cluster.clusterId,
+          objects: rendered.inClusterCollector.objects,
+      })
     : undefined;
 
 export const jaegerUrl = backend.jaegerUiUrl;

@@ -40,7 +40,9 @@ export default {
                 "<rootDir>/tests/real-binaries/",
                 "<rootDir>/tests/trace-path/",
                 ...["scripts-pulumi", "fetch-binaries", "workflows", "cache-scripts"].map((t) => `<rootDir>/tests/${t}.test.ts`),
-                ...["components", "consumer", "in-cluster-component", "language-host", "render-cli", "bad-input-corpus"].map((t) => `<rootDir>/tests/${t}.test.ts`),
+                ...["components", "consumer", "in-cluster-component", "language-host", "render-cli", "bad-input-corpus"].map(
+                    (t) => `<rootDir>/tests/${t}.test.ts`,
+                ),
             ],
         },
     },

@@ -31,16 +31,28 @@ export class InClusterCollector extends pulumi.ComponentResource {
         // `pulumi destroy` (pulumi-kubernetes v4.32.0 provider/pkg/provider/provider.go Read and
         // Delete, `if k.clusterUnreachable { … if k.deleteUnreachable`). They live only inside the
         // cluster, so nothing is left behind once the cluster is gone.
-        const provider = new k8s.Provider(`${name}-provider`, { kubeconfig: args.kubeconfig, deleteUnreachable: true }, {
-            parent: this,
-            replacementTrigger: args.clusterId,
-        });
+        const provider = new k8s.Provider(
+            `${name}-provider`,
+            { kubeconfig: args.kubeconfig, deleteUnreachable: true },
+            {
+                parent: this,
+                replacementTrigger: args.clusterId,
+            },
+        );
         const opts_ = (dependsOn: pulumi.Resource[] = []) => ({ parent: this, provider, dependsOn });
         const o = args.objects;
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, typed<k8s.core.v1.NamespaceArgs>(o.namespace), opts_());
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, typed<k8s.core.v1.ServiceAccountArgs>(o.serviceAccount), opts_([namespace]));
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-service-account`,
+            typed<k8s.core.v1.ServiceAccountArgs>(o.serviceAccount),
+            opts_([namespace]),
+        );
         const role = new k8s.rbac.v1.ClusterRole(`${name}-cluster-role`, typed<k8s.rbac.v1.ClusterRoleArgs>(o.clusterRole), opts_());
-        const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-cluster-role-binding`, typed<k8s.rbac.v1.ClusterRoleBindingArgs>(o.clusterRoleBinding), opts_([role, serviceAccount]));
+        const binding = new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-cluster-role-binding`,
+            typed<k8s.rbac.v1.ClusterRoleBindingArgs>(o.clusterRoleBinding),
+            opts_([role, serviceAccount]),
+        );
         const config = new k8s.core.v1.ConfigMap(`${name}-config`, typed<k8s.core.v1.ConfigMapArgs>(o.configMap), opts_([namespace]));
         // @pulumi/kubernetes waits for the DaemonSet's rollout: `up` returns once every node's agent is ready.
         this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, typed<k8s.apps.v1.DaemonSetArgs>(o.daemonSet), opts_([config, binding]));

@@ -52,20 +52,28 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
         });
 
         const jaeger = spec.jaeger
-            ? new docker.Container(`${name}-jaeger`, {
-                ...container(spec.jaeger),
-                image: new docker.RemoteImage(`${name}-jaeger-image`, { name: spec.jaeger.image, keepLocally: true }, parent).imageId,
-            }, parent)
+            ? new docker.Container(
+                  `${name}-jaeger`,
+                  {
+                      ...container(spec.jaeger),
+                      image: new docker.RemoteImage(`${name}-jaeger-image`, { name: spec.jaeger.image, keepLocally: true }, parent).imageId,
+                  },
+                  parent,
+              )
             : undefined;
         const collectorImage = new docker.RemoteImage(`${name}-collector-image`, { name: spec.collector.image, keepLocally: true }, parent);
         // The team exporters' header values: a secret input, and a secret output in the state, so
         // neither the preview diff nor the state shows them (the Collector's config names only the variables).
         const env = spec.collector.env;
-        const collector = new docker.Container(`${name}-collector`, {
-            ...container(spec.collector),
-            image: collectorImage.imageId,
-            ...(env ? { envs: pulumi.secret(env.map((e) => `${e.name}=${e.value.reveal()}`)) } : {}),
-        }, { parent: this, dependsOn: jaeger ? [jaeger] : [], ...(env ? { additionalSecretOutputs: ["envs"] } : {}) });
+        const collector = new docker.Container(
+            `${name}-collector`,
+            {
+                ...container(spec.collector),
+                image: collectorImage.imageId,
+                ...(env ? { envs: pulumi.secret(env.map((e) => `${e.name}=${e.value.reveal()}`)) } : {}),
+            },
+            { parent: this, dependsOn: jaeger ? [jaeger] : [], ...(env ? { additionalSecretOutputs: ["envs"] } : {}) },
+        );
 
         const hostPort = (container: docker.Container, containerName: string, internal: number) =>
             container.ports.apply((ports) => {
@@ -82,17 +90,21 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
         this.collectorNetworkGrpcEndpoint = pulumi.output(otlpGrpcAddress(args.names.collectorContainer));
         this.collectorNetworkHttpEndpoint = pulumi.output(otlpHttpUrl(args.names.collectorContainer));
 
-        this.collectorReady = new command.local.Command(`${name}-collector-ready`, {
-            create: waitForHttpOkScript(COLLECTOR_READY_TIMEOUT_SECONDS),
-            environment: { KUBETRACING_HEALTH_URL: pulumi.interpolate`http://${HEALTH_CHECK_HOST}:${collectorPort(COLLECTOR_HEALTH_PORT)}/` },
-            // A new Collector container must be waited for again.
-            triggers: [collector.id],
-        }, {
-            parent: this,
-            dependsOn: [collector],
-            // The script ends itself at its deadline; this is the backstop.
-            customTimeouts: { create: `${COLLECTOR_READY_TIMEOUT_SECONDS + 60}s`, update: `${COLLECTOR_READY_TIMEOUT_SECONDS + 60}s` },
-        });
+        this.collectorReady = new command.local.Command(
+            `${name}-collector-ready`,
+            {
+                create: waitForHttpOkScript(COLLECTOR_READY_TIMEOUT_SECONDS),
+                environment: { KUBETRACING_HEALTH_URL: pulumi.interpolate`http://${HEALTH_CHECK_HOST}:${collectorPort(COLLECTOR_HEALTH_PORT)}/` },
+                // A new Collector container must be waited for again.
+                triggers: [collector.id],
+            },
+            {
+                parent: this,
+                dependsOn: [collector],
+                // The script ends itself at its deadline; this is the backstop.
+                customTimeouts: { create: `${COLLECTOR_READY_TIMEOUT_SECONDS + 60}s`, update: `${COLLECTOR_READY_TIMEOUT_SECONDS + 60}s` },
+            },
+        );
 
         this.registerOutputs({
             networkName: this.networkName,

@@ -60,15 +60,17 @@ export function backendContainers(input: BackendContainersInput): BackendContain
     const byInternal = (ports: PublishedPort[]) => [...ports].sort((a, b) => a.internal - b.internal);
     return {
         network: input.names.network,
-        ...(input.jaegerConfig === undefined ? {} : {
-            jaeger: {
-                name: input.names.jaegerContainer,
-                image: input.jaegerImage,
-                command: ["--config", JAEGER_CONFIG_PATH],
-                upload: { file: JAEGER_CONFIG_PATH, content: input.jaegerConfig },
-                ports: [publish(JAEGER_UI_PORT, input.hostPorts.jaegerUi)],
-            },
-        }),
+        ...(input.jaegerConfig === undefined
+            ? {}
+            : {
+                  jaeger: {
+                      name: input.names.jaegerContainer,
+                      image: input.jaegerImage,
+                      command: ["--config", JAEGER_CONFIG_PATH],
+                      upload: { file: JAEGER_CONFIG_PATH, content: input.jaegerConfig },
+                      ports: [publish(JAEGER_UI_PORT, input.hostPorts.jaegerUi)],
+                  },
+              }),
         collector: {
             name: input.names.collectorContainer,
             image: input.collectorImage,

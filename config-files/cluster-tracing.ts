@@ -48,7 +48,9 @@ export function planClusterTracing(settings: StackSettings, names: StackNames): 
         if (!facts.containerd.otlpProcessor) {
             const why = `${settings.release.engineRelease} (containerd ${facts.containerd.version}): ${facts.containerd.withoutOtlpProcessor}, so containerd sends no spans whatever its OTEL_* settings say`;
             if (settings.tracedComponents.length === 1) {
-                throw new ConfigError([`kubetracing:tracedComponents = ["containerd"] on ${settings.engine} ${why}; this stack would trace nothing. For containerd spans set kubetracing:engine kind, or trace etcd, apiserver or kubelet here`]);
+                throw new ConfigError([
+                    `kubetracing:tracedComponents = ["containerd"] on ${settings.engine} ${why}; this stack would trace nothing. For containerd spans set kubetracing:engine kind, or trace etcd, apiserver or kubelet here`,
+                ]);
             }
             plan.gaps.containerd = `${why}; for containerd spans use kubetracing:engine kind`;
             plan.notes.push(`containerd: not traced on k3s ${plan.gaps.containerd}.`);

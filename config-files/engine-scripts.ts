@@ -132,11 +132,11 @@ function versionCheck(engine: Engine, min: string): string[] {
         `have=""; re=${shellQuote(line.release)}; if [[ $version_line =~ $re ]]; then have=\${BASH_REMATCH[1]}; fi`,
         ...(line.unstamped
             ? [
-                `re=${shellQuote(line.unstamped)}`,
-                `if [ -z "$have" ] && [[ $version_line =~ $re ]]; then`,
-                `  echo "kubetracing: warning: '$version_line' is a ${engine} built without a release version (go install or go build), so whether it is >= ${min} cannot be checked; if ${engine} refuses the config, install a ${engine} release >= ${min}" >&2`,
-                "else",
-            ]
+                  `re=${shellQuote(line.unstamped)}`,
+                  `if [ -z "$have" ] && [[ $version_line =~ $re ]]; then`,
+                  `  echo "kubetracing: warning: '$version_line' is a ${engine} built without a release version (go install or go build), so whether it is >= ${min} cannot be checked; if ${engine} refuses the config, install a ${engine} release >= ${min}" >&2`,
+                  "else",
+              ]
             : ["if true; then"]),
         `  if [ -z "$have" ] || [ "$(printf '%s\\n%s\\n' ${min} "$have" | sort -V | head -n1)" != ${min} ]; then`,
         `    echo "kubetracing: ${engine} \${have:-of unknown version} is too old for this node image; need ${engine} >= ${min} ('${engine} version' printed: \${version_line:-$version_text})" >&2; exit 1`,

@@ -23,7 +23,19 @@ const RESERVED_EXPORTER_NAMES = ["jaeger"];
 /** A header name as HTTP/2 and gRPC carry it; no "$" or "{" the Collector's config expansion could read. */
 const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Headers the exporters set themselves or a proxy owns; gRPC also reserves every grpc-* name. */
-const RESERVED_HEADERS = ["host", "content-type", "content-length", "content-encoding", "accept-encoding", "transfer-encoding", "connection", "te", "user-agent", "keep-alive", "upgrade"];
+const RESERVED_HEADERS = [
+    "host",
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "accept-encoding",
+    "transfer-encoding",
+    "connection",
+    "te",
+    "user-agent",
+    "keep-alive",
+    "upgrade",
+];
 
 /** The placeholder every SecretText prints as. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -126,7 +138,9 @@ export function parseExporters(list: unknown[], valuesAreSecret: boolean, proble
 
         const name = entry.name;
         if (typeof name !== "string" || !EXPORTER_NAME.test(name)) {
-            problems.push(`${at}.name = ${name === undefined ? "(missing)" : JSON.stringify(name)}: expected a lower-case name of letters, digits and dashes, starting with a letter, up to 32 characters (e.g. tempo)`);
+            problems.push(
+                `${at}.name = ${name === undefined ? "(missing)" : JSON.stringify(name)}: expected a lower-case name of letters, digits and dashes, starting with a letter, up to 32 characters (e.g. tempo)`,
+            );
         } else if (RESERVED_EXPORTER_NAMES.includes(name)) {
             problems.push(`${at}.name = "${name}": the local Jaeger's exporter has that name; call it e.g. "team-${name}"`);
         } else if (names.has(name)) {
@@ -137,7 +151,9 @@ export function parseExporters(list: unknown[], valuesAreSecret: boolean, proble
 
         const protocol = entry.protocol;
         if (typeof protocol !== "string" || !(EXPORTER_PROTOCOLS as readonly string[]).includes(protocol)) {
-            problems.push(`${at}.protocol = ${protocol === undefined ? "(missing)" : JSON.stringify(protocol)}: accepted ${EXPORTER_PROTOCOLS.join(" or ")} (OTLP over gRPC, or OTLP over HTTP)`);
+            problems.push(
+                `${at}.protocol = ${protocol === undefined ? "(missing)" : JSON.stringify(protocol)}: accepted ${EXPORTER_PROTOCOLS.join(" or ")} (OTLP over gRPC, or OTLP over HTTP)`,
+            );
         }
 
         const insecureGiven = entry.insecure;
@@ -149,16 +165,32 @@ export function parseExporters(list: unknown[], valuesAreSecret: boolean, proble
 
         if (problems.length !== before || !endpoint || insecure === undefined) return;
         if (insecure && headers.length && !isLoopbackHost(endpoint.host)) {
-            notes.push(`${at} (${name}) sends its headers and spans unencrypted to ${endpoint.host} (insecure: true); use https:// unless that network is yours`);
+            notes.push(
+                `${at} (${name}) sends its headers and spans unencrypted to ${endpoint.host} (insecure: true); use https:// unless that network is yours`,
+            );
         }
-        exporters.push({ name: name as string, protocol: protocol as ExporterProtocol, url: entry.endpoint as string, endpoint: endpoint.endpoint, insecure, headers });
+        exporters.push({
+            name: name as string,
+            protocol: protocol as ExporterProtocol,
+            url: entry.endpoint as string,
+            endpoint: endpoint.endpoint,
+            insecure,
+            headers,
+        });
     });
     return exporters;
 }
 
-function checkEndpoint(value: unknown, at: string, protocol: unknown, insecure: boolean | undefined, problems: string[]): { endpoint: string; host: string } | undefined {
+function checkEndpoint(
+    value: unknown,
+    at: string,
+    protocol: unknown,
+    insecure: boolean | undefined,
+    problems: string[],
+): { endpoint: string; host: string } | undefined {
     const example = protocol === "http" ? "https://otlp.example.com or http://tempo:4318" : "https://tempo.example.com:4317 or http://tempo:4317";
-    const fail = (what: string) => void problems.push(`${at} = ${typeof value === "string" ? redactEndpoint(value) : value === undefined ? "(missing)" : kindOf(value)}: ${what}`);
+    const fail = (what: string) =>
+        void problems.push(`${at} = ${typeof value === "string" ? redactEndpoint(value) : value === undefined ? "(missing)" : kindOf(value)}: ${what}`);
     if (typeof value !== "string") return fail(`expected a URL with its scheme, e.g. ${example}`);
     if (/[\s\x00-\x1f\x7f]/.test(value)) return fail("contains a space or control character");
     if (value.includes("$")) return fail(`contains "$", which the Collector's config would expand`);
@@ -168,13 +200,17 @@ function checkEndpoint(value: unknown, at: string, protocol: unknown, insecure: 
     } catch {
         return fail(`not a URL; expected the scheme too, e.g. ${example}`);
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") return fail(`scheme ${url.protocol.replace(/:$/, "")}: accepted https:// (TLS) or http:// (plaintext, with insecure: true), e.g. ${example}`);
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+        return fail(`scheme ${url.protocol.replace(/:$/, "")}: accepted https:// (TLS) or http:// (plaintext, with insecure: true), e.g. ${example}`);
     if (!url.hostname) return fail("has no host");
     if (url.username || url.password) return fail("has credentials in it; put them in headers, as Pulumi secrets");
-    if (url.search || url.hash || value.includes("?") || value.includes("#")) return fail("has a query or fragment; an API key belongs in headers, as a Pulumi secret");
+    if (url.search || url.hash || value.includes("?") || value.includes("#"))
+        return fail("has a query or fragment; an API key belongs in headers, as a Pulumi secret");
     if (protocol === "grpc" && url.pathname !== "/") return fail("a gRPC endpoint has no path; give scheme, host and port only");
-    if (insecure === true && url.protocol === "https:") return fail("insecure: true turns TLS off, but the scheme is https://; write http:// for a plaintext endpoint, or leave insecure out");
-    if (insecure === false && url.protocol === "http:") return fail("http:// is plaintext: set insecure: true to send spans and headers unencrypted, or use https://");
+    if (insecure === true && url.protocol === "https:")
+        return fail("insecure: true turns TLS off, but the scheme is https://; write http:// for a plaintext endpoint, or leave insecure out");
+    if (insecure === false && url.protocol === "http:")
+        return fail("http:// is plaintext: set insecure: true to send spans and headers unencrypted, or use https://");
     if (protocol !== "grpc") return { endpoint: value.replace(/\/$/, ""), host: url.hostname };
     // gRPC dials host:port; its default port is 443 whatever the scheme.
     return { endpoint: `${url.hostname}:${url.port || "443"}`, host: url.hostname };
@@ -183,7 +219,9 @@ function checkEndpoint(value: unknown, at: string, protocol: unknown, insecure: 
 function checkHeaders(value: unknown, at: string, exporterIndex: number, protocol: unknown, valuesAreSecret: boolean, problems: string[]): ExporterHeader[] {
     if (value === undefined) return [];
     if (!isPlainObject(value)) {
-        problems.push(`${at} is ${kindOf(value)}: expected a map of header name to a Pulumi secret, e.g. {Authorization: …} set with pulumi config set --secret --path '${at}.Authorization' VALUE`);
+        problems.push(
+            `${at} is ${kindOf(value)}: expected a map of header name to a Pulumi secret, e.g. {Authorization: …} set with pulumi config set --secret --path '${at}.Authorization' VALUE`,
+        );
         return [];
     }
     const headers: ExporterHeader[] = [];
@@ -192,7 +230,9 @@ function checkHeaders(value: unknown, at: string, exporterIndex: number, protoco
         const header = `${at}.${name}`;
         const lower = name.toLowerCase();
         if (!HEADER_NAME.test(name)) {
-            problems.push(`${at} has the header name ${JSON.stringify(name)}: accepted letters, digits, "-", "_" and ".", starting with a letter or digit, up to 64 characters`);
+            problems.push(
+                `${at} has the header name ${JSON.stringify(name)}: accepted letters, digits, "-", "_" and ".", starting with a letter or digit, up to 64 characters`,
+            );
         } else if (RESERVED_HEADERS.includes(lower) || lower.startsWith("grpc-")) {
             problems.push(`${header}: the exporter sets this header itself; accepted any other name (e.g. Authorization, X-Scope-OrgID)`);
         } else if (protocol === "grpc" && lower.endsWith("-bin")) {

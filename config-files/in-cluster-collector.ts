@@ -131,23 +131,25 @@ export function renderInClusterCollector(input: InClusterCollectorInput): InClus
                             // Every node, control plane included.
                             tolerations: [{ operator: "Exists" }],
                             priorityClassName: "system-node-critical",
-                            containers: [{
-                                name: "collector",
-                                image: input.image,
-                                args: ["--config=/conf/config.yaml"],
-                                env: [{ name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
-                                ports: [
-                                    { name: "otlp-grpc", containerPort: OTLP_GRPC_PORT, hostPort: OTLP_GRPC_PORT, protocol: "TCP" },
-                                    { name: "otlp-http", containerPort: OTLP_HTTP_PORT, hostPort: OTLP_HTTP_PORT, protocol: "TCP" },
-                                ],
-                                resources: {
-                                    requests: { cpu: "50m", memory: "64Mi" },
-                                    limits: { cpu: "500m", memory: `${AGENT_MEMORY_LIMIT_MIB}Mi` },
+                            containers: [
+                                {
+                                    name: "collector",
+                                    image: input.image,
+                                    args: ["--config=/conf/config.yaml"],
+                                    env: [{ name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+                                    ports: [
+                                        { name: "otlp-grpc", containerPort: OTLP_GRPC_PORT, hostPort: OTLP_GRPC_PORT, protocol: "TCP" },
+                                        { name: "otlp-http", containerPort: OTLP_HTTP_PORT, hostPort: OTLP_HTTP_PORT, protocol: "TCP" },
+                                    ],
+                                    resources: {
+                                        requests: { cpu: "50m", memory: "64Mi" },
+                                        limits: { cpu: "500m", memory: `${AGENT_MEMORY_LIMIT_MIB}Mi` },
+                                    },
+                                    readinessProbe: probe,
+                                    livenessProbe: { ...probe, initialDelaySeconds: 10 },
+                                    volumeMounts: [{ name: "config", mountPath: "/conf", readOnly: true }],
                                 },
-                                readinessProbe: probe,
-                                livenessProbe: { ...probe, initialDelaySeconds: 10 },
-                                volumeMounts: [{ name: "config", mountPath: "/conf", readOnly: true }],
-                            }],
+                            ],
                             volumes: [{ name: "config", configMap: { name: AGENT_NAME } }],
                         },
                     },
@@ -165,5 +167,7 @@ export const IN_CLUSTER_OTLP_ENDPOINT = {
 } as const;
 
 export function manifestOf(objects: InClusterObjects): string {
-    return Object.values(objects).map((o) => toYaml(o)).join("---\n");
+    return Object.values(objects)
+        .map((o) => toYaml(o))
+        .join("---\n");
 }

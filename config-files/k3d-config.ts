@@ -30,18 +30,33 @@ export function renderK3dConfig(settings: StackSettings, names: StackNames, plan
         for (const { name, value } of plan.etcd.args) extraArgs.push({ arg: `--etcd-arg=${name}=${value}`, nodeFilters: SERVERS });
     }
     if (plan.apiserverTracingConfig) {
-        files.push({ description: "kube-apiserver TracingConfiguration", source: plan.apiserverTracingConfig, destination: NODE_APISERVER_TRACING_FILE, nodeFilters: SERVERS });
+        files.push({
+            description: "kube-apiserver TracingConfiguration",
+            source: plan.apiserverTracingConfig,
+            destination: NODE_APISERVER_TRACING_FILE,
+            nodeFilters: SERVERS,
+        });
         extraArgs.push({ arg: `--kube-apiserver-arg=tracing-config-file=${NODE_APISERVER_TRACING_FILE}`, nodeFilters: SERVERS });
     }
     if (plan.kubeletConfig) {
-        files.push({ description: "kubelet tracing (KubeletConfiguration)", source: toYaml(plan.kubeletConfig), destination: NODE_KUBELET_CONFIG_FILE, nodeFilters: allNodes });
+        files.push({
+            description: "kubelet tracing (KubeletConfiguration)",
+            source: toYaml(plan.kubeletConfig),
+            destination: NODE_KUBELET_CONFIG_FILE,
+            nodeFilters: allNodes,
+        });
         extraArgs.push({ arg: `--kubelet-arg=config=${NODE_KUBELET_CONFIG_FILE}`, nodeFilters: allNodes });
     }
     if (plan.containerd) {
         // k3s strips the CONTAINERD_ prefix and hands these to containerd only, not to the rest of k3s.
         for (const [key, value] of Object.entries(plan.containerd.env)) env.push({ envVar: `CONTAINERD_${key}=${value}`, nodeFilters: allNodes });
         if (plan.containerd.toml) {
-            files.push({ description: "containerd tracing (k3s template on top of k3s's own base)", source: k3sContainerdTemplate(plan.containerd.toml), destination: K3S_CONTAINERD_TEMPLATE, nodeFilters: allNodes });
+            files.push({
+                description: "containerd tracing (k3s template on top of k3s's own base)",
+                source: k3sContainerdTemplate(plan.containerd.toml),
+                destination: K3S_CONTAINERD_TEMPLATE,
+                nodeFilters: allNodes,
+            });
         }
     }
 

@@ -63,7 +63,10 @@ export function renderKindConfig(settings: StackSettings, names: StackNames, pla
         apiVersion: "kind.x-k8s.io/v1alpha4",
         name: names.cluster,
         networking: { apiServerAddress: settings.hostBindAddress },
-        nodes: [node("control-plane", [...controlPlaneMounts, ...everyNodeMounts]), ...Array.from({ length: settings.workers }, () => node("worker", everyNodeMounts))],
+        nodes: [
+            node("control-plane", [...controlPlaneMounts, ...everyNodeMounts]),
+            ...Array.from({ length: settings.workers }, () => node("worker", everyNodeMounts)),
+        ],
         ...(patches.length ? { kubeadmConfigPatches: patches } : {}),
         ...(plan.containerd?.toml ? { containerdConfigPatches: [plan.containerd.toml] } : {}),
     };

@@ -24,10 +24,23 @@ export const STACK_OUTPUTS = {
     kubernetesVersion: { type: "string", secret: false, description: "Exact Kubernetes version of the node image" },
     nodeImage: { type: "string", secret: false, description: "Pinned node image" },
     tracedComponents: { type: "string[]", secret: false, description: "Components sending spans" },
-    samplingRatePerMillion: { type: "object", secret: false, description: "Effective rate per million of each traced component (what `npm run verify` explains a 0 with)" },
+    samplingRatePerMillion: {
+        type: "object",
+        secret: false,
+        description: "Effective rate per million of each traced component (what `npm run verify` explains a 0 with)",
+    },
     bundledVersions: { type: "object", secret: false, description: "{etcd, containerd}: versions inside the node image, for diagnosing missing spans" },
-    tracingGaps: { type: "object", secret: false, description: "{component: why}: traced components this node image cannot make send spans (containerd on k3s); `npm run verify` reports them without failing" },
-    exporters: { type: "string[]", secret: false, description: "Names of the team backends the Collector also sends every span to (never their headers); [] when none" },
+    tracingGaps: {
+        type: "object",
+        secret: false,
+        description:
+            "{component: why}: traced components this node image cannot make send spans (containerd on k3s); `npm run verify` reports them without failing",
+    },
+    exporters: {
+        type: "string[]",
+        secret: false,
+        description: "Names of the team backends the Collector also sends every span to (never their headers); [] when none",
+    },
     inClusterOtlpEndpoint: {
         type: "object",
         secret: false,

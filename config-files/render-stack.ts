@@ -62,16 +62,19 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
     const jaegerImage = settings.jaegerImage || PINNED_IMAGES.jaeger;
     const collectorImage = settings.collectorImage || PINNED_IMAGES.collector;
     const artifacts: Artifact[] = [];
-    const add = (role: ArtifactRole, fileName: string, content: string, neededByEngine = false) =>
-        artifacts.push({ role, fileName, content, neededByEngine });
+    const add = (role: ArtifactRole, fileName: string, content: string, neededByEngine = false) => artifacts.push({ role, fileName, content, neededByEngine });
 
-    add("collector-config", "collector-config.yaml", renderBackendCollectorConfig({
-        facts: collectorFacts(collectorImage),
-        ...(settings.localJaeger ? { jaegerOtlpEndpoint: otlpGrpcAddress(names.jaegerContainer) } : {}),
-        memoryLimitMiB: settings.collectorMemoryLimitMiB,
-        // Header values are not rendered: the config names the environment variables that hold them.
-        exporters: settings.exporters,
-    }));
+    add(
+        "collector-config",
+        "collector-config.yaml",
+        renderBackendCollectorConfig({
+            facts: collectorFacts(collectorImage),
+            ...(settings.localJaeger ? { jaegerOtlpEndpoint: otlpGrpcAddress(names.jaegerContainer) } : {}),
+            memoryLimitMiB: settings.collectorMemoryLimitMiB,
+            // Header values are not rendered: the config names the environment variables that hold them.
+            exporters: settings.exporters,
+        }),
+    );
     if (settings.localJaeger) add("jaeger-config", "jaeger-config.yaml", renderJaegerConfig(settings.jaegerMaxTraces));
 
     const clusterConfigFile = `${settings.engine}-config.yaml`;
@@ -124,10 +127,18 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
     };
     add("summary", "summary.yaml", toYaml(summary));
     return {
-        artifacts, clusterConfigFile, jaegerImage, collectorImage, bundledVersions, samplingRatePerMillion, tracingGaps: plan.gaps,
+        artifacts,
+        clusterConfigFile,
+        jaegerImage,
+        collectorImage,
+        bundledVersions,
+        samplingRatePerMillion,
+        tracingGaps: plan.gaps,
         exporterNames: settings.exporters.map((e) => e.name),
         // The settings' own warnings (an exposed address, an ignored key) are not in the summary: they change no file.
-        minimumEngineCli: cli, inClusterCollector, notes: [...settings.notes, ...plan.notes],
+        minimumEngineCli: cli,
+        inClusterCollector,
+        notes: [...settings.notes, ...plan.notes],
     };
 }
 

@@ -80,10 +80,7 @@ export interface StackSettings {
 /** Every problem found in one pass, so a user fixes them all at once. */
 export class ConfigError extends Error {
     constructor(readonly problems: string[]) {
-        super(
-            `Invalid kubetracing configuration (nothing was created):\n` +
-                problems.map((p) => `  - ${p}`).join("\n"),
-        );
+        super(`Invalid kubetracing configuration (nothing was created):\n` + problems.map((p) => `  - ${p}`).join("\n"));
         this.name = "ConfigError";
     }
 }
@@ -125,13 +122,15 @@ function ourKeys(raw: Record<string, unknown>, problems: string[], notes: string
         else if (distance(namespace.toLowerCase(), CONFIG_NAMESPACE) <= NAMESPACE_TYPO_DISTANCE) {
             problems.push(`${key}: the namespace is "${namespace}", not "${CONFIG_NAMESPACE}", so nothing would read it; write ${CONFIG_NAMESPACE}:${name}`);
         } else {
-            notes.push(`${key}: no provider this stack uses reads the "${namespace}" namespace (${PROVIDER_NAMESPACES.join(", ")} and ${CONFIG_NAMESPACE} do); it is ignored`);
+            notes.push(
+                `${key}: no provider this stack uses reads the "${namespace}" namespace (${PROVIDER_NAMESPACES.join(", ")} and ${CONFIG_NAMESPACE} do); it is ignored`,
+            );
         }
     }
     return ours;
 }
 
-const quote = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
+const quote = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
 
 /** Settings that may hold Pulumi secrets (the exporters' header values): their value is never quoted in a problem. */
 const SECRET_BEARING_KEYS = ["exporters"];
@@ -167,7 +166,7 @@ function coerce(key: string, decl: ConfigDeclaration, value: unknown, problems: 
                 try {
                     list = JSON.parse(value);
                 } catch {
-                    return fail("expected a list, e.g. [\"etcd\",\"kubelet\"]");
+                    return fail('expected a list, e.g. ["etcd","kubelet"]');
                 }
             }
             return Array.isArray(list) ? list : fail("expected a list");
@@ -186,9 +185,7 @@ function checkImage(key: string, image: string, problems: string[]) {
     if (!ref) {
         problems.push(`kubetracing:${key} = ${quote(image)}: not a valid image reference; accepted ${IMAGE_REFERENCE_FORMAT}`);
     } else if (!ref.digest && (ref.tag === undefined || ref.tag === "latest")) {
-        problems.push(
-            `kubetracing:${key} = ${quote(image)}: pin an exact version (name:tag other than latest, or name@sha256:digest)`,
-        );
+        problems.push(`kubetracing:${key} = ${quote(image)}: pin an exact version (name:tag other than latest, or name@sha256:digest)`);
     }
 }
 
@@ -242,7 +239,9 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
     let release: EngineRelease | undefined;
     const requestedVersion = (value.kubernetesVersion as string).replace(/^v/, "");
     if (/\s/.test(requestedVersion)) {
-        problems.push(`kubetracing:kubernetesVersion = ${quote(value.kubernetesVersion)}: no spaces; accepted a minor such as "1.34" or a pinned patch such as "1.29.2"`);
+        problems.push(
+            `kubetracing:kubernetesVersion = ${quote(value.kubernetesVersion)}: no spaces; accepted a minor such as "1.34" or a pinned patch such as "1.29.2"`,
+        );
     } else if ((ENGINES as readonly string[]).includes(engine)) {
         release = findRelease(engine as Engine, requestedVersion);
         if (!release) {
@@ -250,7 +249,8 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
             const hint = /^1\.\d$/.test(requestedVersion) ? ` (write it quoted, e.g. "${requestedVersion}0": unquoted YAML drops the trailing zero)` : "";
             problems.push(
                 `kubetracing:kubernetesVersion = ${quote(value.kubernetesVersion)}: not in the pinned ${engine} table; ` +
-                    supportedVersionsText(engine as Engine) + hint,
+                    supportedVersionsText(engine as Engine) +
+                    hint,
             );
         }
     }
@@ -334,7 +334,9 @@ export function parseSettings(rawConfig: Record<string, unknown>, declarations: 
     }
     const collectorImage = value.collectorImage as string;
     if (exporters.length && !collectorFacts(collectorImage || PINNED_IMAGES.collector).teamExporters) {
-        problems.push(`kubetracing:exporters need a Collector 0.140.0 or newer (their sending_queue settings); kubetracing:collectorImage = ${quote(collectorImage)}`);
+        problems.push(
+            `kubetracing:exporters need a Collector 0.140.0 or newer (their sending_queue settings); kubetracing:collectorImage = ${quote(collectorImage)}`,
+        );
     }
 
     if (problems.length || !release) throw new ConfigError(problems);

@@ -43,11 +43,15 @@ export function readStackConfig(stackYamlText: string, fileName = "the stack fil
     const topKeys = top.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
     const unknown = topKeys.filter((k) => !STACK_FILE_KEYS.includes(k));
     if (unknown.length) {
-        throw new StackFileError(`${fileName}: unknown top-level key ${unknown.map((k) => JSON.stringify(k)).join(", ")}; a stack file has ${STACK_FILE_KEYS.join(", ")}`);
+        throw new StackFileError(
+            `${fileName}: unknown top-level key ${unknown.map((k) => JSON.stringify(k)).join(", ")}; a stack file has ${STACK_FILE_KEYS.join(", ")}`,
+        );
     }
     const config = top.get("config", true);
     if (!isMap(config)) {
-        throw new StackFileError(`${fileName} has no config: map${config === undefined ? "" : ` (config: is ${isSeq(config) ? "a list" : "not a map"})`}; write config: {} for all defaults`);
+        throw new StackFileError(
+            `${fileName} has no config: map${config === undefined ? "" : ` (config: is ${isSeq(config) ? "a list" : "not a map"})`}; write config: {} for all defaults`,
+        );
     }
     // No prototype: a key named __proto__ is a key like any other (and refused as unknown).
     const values: Record<string, unknown> = Object.create(null);
@@ -60,9 +64,13 @@ export function readStackConfig(stackYamlText: string, fileName = "the stack fil
         const value = pair.value as Node | null;
         if (isMap(value) && value.has("secure")) {
             if (key === "kubetracing:exporters") {
-                throw new StackFileError(`${key} is one secret in the stack file; set the list in plain text and only its header values as secrets: pulumi config set --secret --path '${key}[0].headers.NAME' VALUE`);
+                throw new StackFileError(
+                    `${key} is one secret in the stack file; set the list in plain text and only its header values as secrets: pulumi config set --secret --path '${key}[0].headers.NAME' VALUE`,
+                );
             }
-            throw new StackFileError(`${key} is a secret in the stack file; kubetracing settings are never secret (only an exporter's header values), set it in plain text`);
+            throw new StackFileError(
+                `${key} is a secret in the stack file; kubetracing settings are never secret (only an exporter's header values), set it in plain text`,
+            );
         }
         values[key] = programValue(value);
     }

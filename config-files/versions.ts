@@ -73,7 +73,11 @@ export function releasesOf(engine: EngineName): EngineRelease[] {
 
 /** Newest first: by Kubernetes version, then by engine release (a later kind release rebuilt the same patch with fixes). */
 function newestFirst(a: EngineRelease, b: EngineRelease): number {
-    return compare(mustParse(b.kubernetes), mustParse(a.kubernetes)) || compare(mustParse(b.engineRelease), mustParse(a.engineRelease)) || b.engineRelease.localeCompare(a.engineRelease);
+    return (
+        compare(mustParse(b.kubernetes), mustParse(a.kubernetes)) ||
+        compare(mustParse(b.engineRelease), mustParse(a.engineRelease)) ||
+        b.engineRelease.localeCompare(a.engineRelease)
+    );
 }
 
 /**
@@ -208,7 +212,9 @@ const K3S_WITHOUT_OTLP_PROCESSOR =
 
 function containerdOtlpProcessor(release: EngineRelease): Pick<TracingFacts["containerd"], "otlpProcessor" | "withoutOtlpProcessor"> {
     if (release.engine === "k3d" && !atLeast(release.kubernetes, K3S_CONTAINERD_EVIDENCE_FROM)) {
-        throw new Error(`k3s ${release.engineRelease}: whether its containerd has the OTLP span processor is not settled (CONTAINERD_OTLP_PROCESSOR covers ${K3S_CONTAINERD_EVIDENCE_FROM} on)`);
+        throw new Error(
+            `k3s ${release.engineRelease}: whether its containerd has the OTLP span processor is not settled (CONTAINERD_OTLP_PROCESSOR covers ${K3S_CONTAINERD_EVIDENCE_FROM} on)`,
+        );
     }
     const otlpProcessor = CONTAINERD_OTLP_PROCESSOR[release.engine];
     return otlpProcessor ? { otlpProcessor } : { otlpProcessor, withoutOtlpProcessor: K3S_WITHOUT_OTLP_PROCESSOR };

@@ -3,7 +3,17 @@
 // the first span received, and from the triggering call to its span (median of N runs), with real
 // etcd and containerd (scripts/fetch-binaries.sh) and a real OTLP receiver.
 import { obtainBinaries, startReceiver, Suite } from "../tests/real-binaries/harness";
-import { criListImages, k3dEtcdArgs, k3sContainerdEnv, pointAt, putAndGet, renderedToml, startContainerd, startEtcd, waitForEtcd } from "../tests/real-binaries/drivers";
+import {
+    criListImages,
+    k3dEtcdArgs,
+    k3sContainerdEnv,
+    pointAt,
+    putAndGet,
+    renderedToml,
+    startContainerd,
+    startEtcd,
+    waitForEtcd,
+} from "../tests/real-binaries/drivers";
 
 interface Sample {
     startToFirstSpan: number;
@@ -30,7 +40,11 @@ function etcdVariant(suite: Suite): Variant {
         async measure() {
             const receiver = await startReceiver();
             const started = Date.now();
-            const run = await startEtcd(suite.bin("etcd"), "k3s-config-file", pointAt(k3dEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 1000000 }), receiver.grpc));
+            const run = await startEtcd(
+                suite.bin("etcd"),
+                "k3s-config-file",
+                pointAt(k3dEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 1000000 }), receiver.grpc),
+            );
             try {
                 await waitForEtcd(run, suite.bin("etcdctl"));
                 const called = Date.now();
@@ -55,9 +69,10 @@ function containerdVariant(suite: Suite, form: "env" | "toml"): Variant {
             const url = `http://${receiver.http}`;
             const started = Date.now();
             const raw = { containerdSamplingRatePerMillion: 1000000 };
-            const containerd = form === "env"
-                ? await startContainerd(suite, k3sContainerdEnv({ kubernetesVersion: "1.34", ...raw }, url))
-                : await startContainerd(suite, {}, renderedToml({ kubernetesVersion: "1.29.0", ...raw }, url));
+            const containerd =
+                form === "env"
+                    ? await startContainerd(suite, k3sContainerdEnv({ kubernetesVersion: "1.34", ...raw }, url))
+                    : await startContainerd(suite, {}, renderedToml({ kubernetesVersion: "1.29.0", ...raw }, url));
             try {
                 const called = Date.now();
                 await criListImages(containerd.socket);

@@ -46,7 +46,9 @@ async function main(): Promise<number> {
     console.log(`median of ${runs} (ms; all samples in brackets)`);
     console.log(`Jaeger ${tools.images.jaegerImage}: docker start → UI answers     ${median(samples.jaeger)}  [${samples.jaeger.join(", ")}]`);
     console.log(`Collector ${tools.images.collectorImage}: docker start → healthy  ${median(samples.collector)}  [${samples.collector.join(", ")}]`);
-    console.log(`etcd ${sid.etcd}: etcdctl put → KV/Put visible in Jaeger            ${median(samples.etcdCallToJaeger)}  [${samples.etcdCallToJaeger.join(", ")}]`);
+    console.log(
+        `etcd ${sid.etcd}: etcdctl put → KV/Put visible in Jaeger            ${median(samples.etcdCallToJaeger)}  [${samples.etcdCallToJaeger.join(", ")}]`,
+    );
     return 0;
 }
 

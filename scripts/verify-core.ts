@@ -78,7 +78,13 @@ export class JaegerAnswerError extends Error {
 }
 
 /** A short, printable piece of an unexpected body (it may be HTML, or binary). */
-const excerpt = (body: string) => JSON.stringify(body.trim().slice(0, 120).replace(/[^\x20-\x7e]/g, "?"));
+const excerpt = (body: string) =>
+    JSON.stringify(
+        body
+            .trim()
+            .slice(0, 120)
+            .replace(/[^\x20-\x7e]/g, "?"),
+    );
 
 function parseJson(response: HttpResponse, what: string): unknown {
     if (response.status !== 200) throw new JaegerAnswerError(`${what} answered HTTP ${response.status} (expected 200): ${excerpt(response.body)}`);
@@ -161,7 +167,8 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
         case "etcd": {
             const etcd = outputs.bundledVersions?.etcd;
             const old = etcd && /^3\.5\.(\d|10)$/.test(etcd);
-            if (old) return `etcd ${etcd} has no sampling flag: its spans appear only inside sampled apiserver requests (trace the apiserver; on kind set kindEtcdImage)`;
+            if (old)
+                return `etcd ${etcd} has no sampling flag: its spans appear only inside sampled apiserver requests (trace the apiserver; on kind set kindEtcdImage)`;
             return `etcd sends only for requests it samples (rate ${rate ?? "?"} per million); check etcd reaches ${collector} and that --cluster-init (k3d) is set`;
         }
         case "apiserver":
@@ -190,7 +197,12 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
     const requestTimeout = () => Math.min(MAX_REQUEST_MS, timeLeft());
     const failed = (exitCode: 2 | 3, error: string): VerifyReport => ({ exitCode, jaegerUrl, components: [...results.values()], error });
     const jaegerFailure = (err: unknown, when: string) =>
-        failed(EXIT.jaegerUnreachable, err instanceof JaegerAnswerError ? `Jaeger at ${jaegerUrl} answered wrongly: ${err.message}` : `Jaeger at ${jaegerUrl} ${when}: ${(err as Error).message}`);
+        failed(
+            EXIT.jaegerUnreachable,
+            err instanceof JaegerAnswerError
+                ? `Jaeger at ${jaegerUrl} answered wrongly: ${err.message}`
+                : `Jaeger at ${jaegerUrl} ${when}: ${(err as Error).message}`,
+        );
     try {
         checkServicesResponse(await io.get(`${jaegerUrl}/api/v3/services`, requestTimeout()));
     } catch (err) {
@@ -199,14 +211,18 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
     try {
         await io.activity(timeLeft());
     } catch (err) {
-        return failed(EXIT.usage, `could not create the test pod with the stack's kubeconfig: ${(err as Error).message}; pass --no-activity to look for spans without it`);
+        return failed(
+            EXIT.usage,
+            `could not create the test pod with the stack's kubeconfig: ${(err as Error).message}; pass --no-activity to look for spans without it`,
+        );
     }
     for (;;) {
         for (const component of pending()) {
             if (timeLeft() <= 0) break;
             const service = SERVICE_NAMES[component];
             const now = io.now();
-            const url = `${jaegerUrl}/api/v3/traces?query.service_name=${encodeURIComponent(service)}` +
+            const url =
+                `${jaegerUrl}/api/v3/traces?query.service_name=${encodeURIComponent(service)}` +
                 `&query.start_time_min=${iso(now - options.lookbackMs)}&query.start_time_max=${iso(now + 60_000)}&query.num_traces=100`;
             let spans: JaegerSpan[];
             try {
@@ -225,7 +241,14 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
     }
     for (const component of pending()) {
         const expectedMissing = gapOf(outputs, component) ? { expectedMissing: true } : {};
-        results.set(component, { component, serviceName: SERVICE_NAMES[component], spans: 0, jaegerLink: link(SERVICE_NAMES[component]), likelyCause: likelyCause(component, outputs), ...expectedMissing });
+        results.set(component, {
+            component,
+            serviceName: SERVICE_NAMES[component],
+            spans: 0,
+            jaegerLink: link(SERVICE_NAMES[component]),
+            likelyCause: likelyCause(component, outputs),
+            ...expectedMissing,
+        });
     }
     const components = outputs.tracedComponents.map((c) => results.get(c)!);
     const exporters = outputs.exporters?.length ? { exporters: outputs.exporters } : {};
@@ -243,7 +266,11 @@ export function formatTable(report: VerifyReport): string {
     ]);
     const header = ["component", "service", "spans", "newest", "jaeger"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+        cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
     const missing = report.components.filter((c) => c.spans === 0);
     const unexpected = missing.filter((c) => !c.expectedMissing);
     const reached = report.components.length - missing.length;
@@ -252,8 +279,12 @@ export function formatTable(report: VerifyReport): string {
         ...rows.map(line),
         "",
         ...missing.map((c) => `MISSING ${c.component}${c.expectedMissing ? " (this node image cannot trace it)" : ""}: ${c.likelyCause}`),
-        ...(unexpected.length ? [] : [missing.length ? `the other ${reached} traced components reach Jaeger` : `all ${reached} traced components reach Jaeger`]),
-        ...(report.exporters?.length ? [`exporters: ${report.exporters.join(", ")} (the Collector also sends every span there; verify checks only the local Jaeger)`] : []),
+        ...(unexpected.length
+            ? []
+            : [missing.length ? `the other ${reached} traced components reach Jaeger` : `all ${reached} traced components reach Jaeger`]),
+        ...(report.exporters?.length
+            ? [`exporters: ${report.exporters.join(", ")} (the Collector also sends every span there; verify checks only the local Jaeger)`]
+            : []),
         "",
     ].join("\n");
 }

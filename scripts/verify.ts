@@ -91,7 +91,13 @@ export function podActivity(kubeconfig: string): (timeoutMs: number) => Promise<
         const config = kubeconfigForKubectl(kubeconfig);
         // env passed on purpose: kubectl is looked up on this process's PATH as it is now.
         const kubectl = (...args: string[]) =>
-            spawnSync("kubectl", ["--kubeconfig", config.path, ...args], { stdio: config.stdio, env: process.env, encoding: "utf8", timeout: left(), killSignal: "SIGKILL" });
+            spawnSync("kubectl", ["--kubeconfig", config.path, ...args], {
+                stdio: config.stdio,
+                env: process.env,
+                encoding: "utf8",
+                timeout: left(),
+                killSignal: "SIGKILL",
+            });
         try {
             const run = kubectl("run", pod, `--image=${ACTIVITY_IMAGE}`, "--restart=Never", "--command", "--", "echo", "hi");
             if (run.status !== 0) throw new Error(`kubectl run failed: ${(run.stderr || String(run.error ?? run.signal)).trim()}`);
@@ -112,7 +118,9 @@ type Outputs = VerifyOutputs & { kubeconfig?: string };
 /** The outputs verify needs, checked: a problem names the output and what is expected. */
 export function checkOutputs(value: unknown): Outputs {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new Error(`the outputs are ${value === null ? "null" : Array.isArray(value) ? "a list" : typeof value}, not an object of stack outputs; is this a kubetracing stack?`);
+        throw new Error(
+            `the outputs are ${value === null ? "null" : Array.isArray(value) ? "a list" : typeof value}, not an object of stack outputs; is this a kubetracing stack?`,
+        );
     }
     const o = value as Record<string, unknown>;
     if (o.exporters !== undefined && (!Array.isArray(o.exporters) || o.exporters.some((e) => typeof e !== "string"))) {
@@ -138,7 +146,12 @@ export function checkOutputs(value: unknown): Outputs {
         throw new Error(`jaegerUrl ${JSON.stringify(o.jaegerUrl)}: expected an http:// or https:// URL such as http://127.0.0.1:32771`);
     }
     const traced = o.tracedComponents;
-    if (!Array.isArray(traced) || traced.length === 0 || traced.some((c) => !(COMPONENTS as readonly unknown[]).includes(c)) || new Set(traced).size !== traced.length) {
+    if (
+        !Array.isArray(traced) ||
+        traced.length === 0 ||
+        traced.some((c) => !(COMPONENTS as readonly unknown[]).includes(c)) ||
+        new Set(traced).size !== traced.length
+    ) {
         throw new Error(`tracedComponents ${JSON.stringify(traced)}: expected a non-empty list of distinct components from ${COMPONENTS.join(", ")}`);
     }
     if (o.kubeconfig !== undefined && typeof o.kubeconfig !== "string") throw new Error("kubeconfig: expected the kubeconfig's text");
@@ -147,7 +160,10 @@ export function checkOutputs(value: unknown): Outputs {
 
 function readOutputs(stack: string | undefined, file: string | undefined): unknown {
     if (file) return JSON.parse(fs.readFileSync(file, "utf8"));
-    const text = execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack!], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const text = execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack!], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     return JSON.parse(text);
 }
 
@@ -192,12 +208,16 @@ export async function main(argv: string[]): Promise<number> {
     if (!noActivity && spawnSync("kubectl", ["version", "--client"], { env: process.env, stdio: "ignore" }).status !== 0) {
         return stop(EXIT.usage, "kubectl is not on PATH (needed to create the test pod); install it or pass --no-activity");
     }
-    const report = await verify(outputs, {
-        get: (url, timeoutMs) => httpGet(url, timeoutMs),
-        activity: noActivity ? async () => undefined : podActivity(outputs.kubeconfig!),
-        now: () => Date.now(),
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    }, { timeoutMs: timeoutSeconds * 1000, pollMs: 3000, lookbackMs: 15 * 60_000 });
+    const report = await verify(
+        outputs,
+        {
+            get: (url, timeoutMs) => httpGet(url, timeoutMs),
+            activity: noActivity ? async () => undefined : podActivity(outputs.kubeconfig!),
+            now: () => Date.now(),
+            sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        },
+        { timeoutMs: timeoutSeconds * 1000, pollMs: 3000, lookbackMs: 15 * 60_000 },
+    );
     process.stdout.write(asJson ? JSON.stringify(report, null, 2) + "\n" : formatTable(report));
     return report.exitCode;
 }

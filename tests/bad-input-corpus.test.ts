@@ -167,7 +167,8 @@ const PROGRAM_CASES: ProgramCase[] = [
     [{ controlPlaneTraceTarget: "Backend" }, "kubetracing:controlPlaneTraceTarget"],
     // team exporters and localJaeger (header values are not Pulumi secrets here, so any header is refused too)
     ...((): ProgramCase[] => {
-        const one = (entry: Record<string, unknown>) => JSON.stringify([{ name: "tempo", endpoint: "https://tempo.example.com:4317", protocol: "grpc", ...entry }]);
+        const one = (entry: Record<string, unknown>) =>
+            JSON.stringify([{ name: "tempo", endpoint: "https://tempo.example.com:4317", protocol: "grpc", ...entry }]);
         return [
             [{ exporters: "tempo" }, "kubetracing:exporters"],
             [{ exporters: "[" }, "kubetracing:exporters"],
@@ -245,7 +246,10 @@ const STACK_FILE_CASES: [text: string, named: string, injection?: "injection"][]
     ["config:\n  kubetracing:engine: kind\n  kubetracing:engine: k3d\n", "unique"],
     ["config: [\n", "not valid YAML"],
     ["config:\n  kubetracing:exporters:\n    secure: AAABAK==\n", "kubetracing:exporters"],
-    ["config:\n  kubetracing:exporters:\n    - {name: t, endpoint: 'https://t:4317', protocol: grpc, headers: {Authorization: Bearer x}}\n", "kubetracing:exporters[0].headers.Authorization"],
+    [
+        "config:\n  kubetracing:exporters:\n    - {name: t, endpoint: 'https://t:4317', protocol: grpc, headers: {Authorization: Bearer x}}\n",
+        "kubetracing:exporters[0].headers.Authorization",
+    ],
     ["config:\n  kubetracing:exporters:\n    - {name: t, endpoint: {secure: AAABAK==}, protocol: grpc}\n", "kubetracing:exporters[0].endpoint"],
     ["config:\n  kubetracing:localJaeger: false\n", "kubetracing:localJaeger"],
     ["config:\n  kubetracing:__proto__:\n    engine: kind\n", "kubetracing:__proto__", "injection"],
@@ -296,16 +300,32 @@ const VERIFY_CASES: [argv: string[] | ((file: (o: unknown) => string) => string[
 
 /** Accepted on purpose: the input, and why it is right to take it (and what the user is told, if anything). */
 const ACCEPTED_ON_PURPOSE: [config: Record<string, string>, why: string, note?: RegExp][] = [
-    [{ hostBindAddress: "0.0.0.0" }, "exposing Jaeger to the LAN is a legitimate choice; it is warned about", /hostBindAddress = 0\.0\.0\.0: .*no authentication/],
+    [
+        { hostBindAddress: "0.0.0.0" },
+        "exposing Jaeger to the LAN is a legitimate choice; it is warned about",
+        /hostBindAddress = 0\.0\.0\.0: .*no authentication/,
+    ],
     [{ hostBindAddress: "192.168.1.10" }, "one interface of this machine; warned about", /no authentication/],
     [{ hostBindAddress: "127.0.0.2" }, "any loopback address stays on this machine"],
-    [{ "aws:region": "eu-west-1" }, "another program's namespace in a shared stack file; noted as ignored", /aws:region: no provider this stack uses reads the "aws" namespace/],
+    [
+        { "aws:region": "eu-west-1" },
+        "another program's namespace in a shared stack file; noted as ignored",
+        /aws:region: no provider this stack uses reads the "aws" namespace/,
+    ],
     [{ "docker:host": "unix:///run/user/1000/docker.sock" }, "the Docker provider's own setting (rootless Docker)"],
     [{ "pulumi:tags": '{"team":"x"}' }, "Pulumi's own namespace"],
     [{ kubernetesVersion: "v1.34" }, "Kubernetes' own v-prefixed notation"],
     [{ kubernetesVersion: "v1.29.3+k3s1" }, "an exact k3s release, as k3s names it"],
-    [{ engine: "kind", kubernetesVersion: "1.29.2" }, "an old pinned patch: works, the missing etcd sampling flag is explained", /etcd 3\.5\.10 has no sampling-rate flag/],
-    [{ engine: "kind", kindEtcdImage: "registry.k8s.io/etcd:3.5.9-0" }, "etcd 3.5.0–3.5.10 traces, only without its own sampling rate; explained", /no sampling-rate flag/],
+    [
+        { engine: "kind", kubernetesVersion: "1.29.2" },
+        "an old pinned patch: works, the missing etcd sampling flag is explained",
+        /etcd 3\.5\.10 has no sampling-rate flag/,
+    ],
+    [
+        { engine: "kind", kindEtcdImage: "registry.k8s.io/etcd:3.5.9-0" },
+        "etcd 3.5.0–3.5.10 traces, only without its own sampling rate; explained",
+        /no sampling-rate flag/,
+    ],
     [{ engine: "kind", kindEtcdImage: "localhost:5000/mirror/etcd:v3.6.4" }, "a local mirror of etcd, v-prefixed tag"],
     [{ jaegerImage: "localhost:5000/jaeger:2.19.0" }, "a local registry"],
     [{ jaegerImage: `cr.jaegertracing.io/jaegertracing/jaeger@sha256:${HEX64}` }, "pinned by digest alone"],
@@ -316,7 +336,10 @@ const ACCEPTED_ON_PURPOSE: [config: Record<string, string>, why: string, note?: 
     [{ samplingRatePerMillion: "1000000", etcdSamplingRatePerMillion: "-1" }, "-1 means 'the global rate', as declared"],
     [{ jaegerUiPort: "1024", otlpGrpcPort: "65535" }, "the ends of the unprivileged port range"],
     [{ exporters: '[{"name":"tempo","endpoint":"https://tempo.example.com","protocol":"grpc"}]' }, "a TLS gRPC endpoint without a port: gRPC's default, 443"],
-    [{ exporters: '[{"name":"team","endpoint":"http://tempo:4318","protocol":"http","insecure":"true"}]', localJaeger: "false" }, "forward only, plaintext to a backend on the stack's network, said out loud with insecure"],
+    [
+        { exporters: '[{"name":"team","endpoint":"http://tempo:4318","protocol":"http","insecure":"true"}]', localJaeger: "false" },
+        "forward only, plaintext to a backend on the stack's network, said out loud with insecure",
+    ],
 ];
 
 describe("bad-input corpus", () => {
@@ -374,7 +397,10 @@ describe("bad-input corpus", () => {
             jest.spyOn(process.stdout, "write").mockImplementation(() => true);
             const file = (outputs: unknown) => {
                 const f = path.join(tmp("outputs"), "outputs.json");
-                const withUrl = outputs && typeof outputs === "object" && !Array.isArray(outputs) && (outputs as { jaegerUrl?: string }).jaegerUrl === "http://127.0.0.1:1" ? { ...outputs, jaegerUrl: url } : outputs;
+                const withUrl =
+                    outputs && typeof outputs === "object" && !Array.isArray(outputs) && (outputs as { jaegerUrl?: string }).jaegerUrl === "http://127.0.0.1:1"
+                        ? { ...outputs, jaegerUrl: url }
+                        : outputs;
                 fs.writeFileSync(f, JSON.stringify(withUrl));
                 return f;
             };
@@ -428,20 +454,36 @@ function checkRendered(config: Record<string, unknown>): void {
     }
     if (rendered.inClusterCollector) expect(() => new DaemonSet(rendered.inClusterCollector!.objects.daemonSet as never).validate()).not.toThrow();
     // The scripts embed every file the engine needs; that must be possible (no heredoc terminator inside).
-    engineScripts({ engine: settings.engine, names, files: rendered.artifacts.filter((a) => a.neededByEngine), clusterConfigFile: rendered.clusterConfigFile, minimumCliVersion: rendered.minimumEngineCli });
+    engineScripts({
+        engine: settings.engine,
+        names,
+        files: rendered.artifacts.filter((a) => a.neededByEngine),
+        clusterConfigFile: rendered.clusterConfigFile,
+        minimumCliVersion: rendered.minimumEngineCli,
+    });
 }
 
 const KEYS = Object.keys(DECLARATIONS);
 const valuePool = fc.oneof(
     fc.constantFrom("k3d", "kind", "1.29", "1.29.2", "1.33", "1.34", "1.37", "v1.34", "0", "1", "3", "10", "11", "-1", "100000", "1000000", "2000000"),
     fc.constantFrom("127.0.0.1", "0.0.0.0", "true", "false", "backend", "node-agent", '["etcd"]', '["kubelet","apiserver"]', "[]", '["etcd","etcd"]'),
-    fc.constantFrom("otel/opentelemetry-collector:0.150.0", "jaeger:2.19.0", "registry.k8s.io/etcd:3.5.12-0", "registry.k8s.io/etcd:3.4.1", "x:latest", "a@sha256:zz"),
+    fc.constantFrom(
+        "otel/opentelemetry-collector:0.150.0",
+        "jaeger:2.19.0",
+        "registry.k8s.io/etcd:3.5.12-0",
+        "registry.k8s.io/etcd:3.4.1",
+        "x:latest",
+        "a@sha256:zz",
+    ),
     fc.constantFrom("4317", "4318", "16686", "1024", "80", "70000", "64", "8192", "1000", "50000"),
     fc.string({ maxLength: 12 }),
-    fc.constantFrom("$(id)", "a;b", "a\nb", "'", "\"", "`x`", "../x", "{{ x }}", "KUBETRACING_FILE_0_EOF"),
+    fc.constantFrom("$(id)", "a;b", "a\nb", "'", '"', "`x`", "../x", "{{ x }}", "KUBETRACING_FILE_0_EOF"),
 );
 const configArbitrary = fc.dictionary(
-    fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.constantFrom("kubetracing:engine", "kubetracin:workers", "aws:region", "constructor", "__proto__", "samplingrate") }),
+    fc.oneof(
+        { weight: 9, arbitrary: fc.constantFrom(...KEYS) },
+        { weight: 1, arbitrary: fc.constantFrom("kubetracing:engine", "kubetracin:workers", "aws:region", "constructor", "__proto__", "samplingrate") },
+    ),
     valuePool,
     { maxKeys: 6 },
 );

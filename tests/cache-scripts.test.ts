@@ -26,7 +26,11 @@ const SCRIPTS: CacheScript[] = [
 
 const run = (script: CacheScript, cache: string, prefix: string[] = []) => {
     const [command, ...args] = [...prefix, "bash", path.join(PROJECT_DIR, "scripts", `${script.name}.sh`), ...script.args];
-    return spawnSync(command, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, [script.cacheVariable]: cache }, encoding: "utf8", timeout: 30_000 });
+    return spawnSync(command, args, {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, [script.cacheVariable]: cache },
+        encoding: "utf8",
+        timeout: 30_000,
+    });
 };
 
 describe.each(SCRIPTS.filter((s) => !s.rootFirst))("$name.sh, run by a user who may not create its cache", (script) => {
@@ -36,13 +40,18 @@ describe.each(SCRIPTS.filter((s) => !s.rootFirst))("$name.sh, run by a user who 
         const asOther = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
         if (!asOther.length) fs.chmodSync(parent, 0o555);
         const r = run(script, path.join(parent, "cache"), asOther);
-        expect(r.stderr).toMatch(new RegExp(`^${script.name}: cannot create the cache directory .*/cache as \\S+ \\(run as root, or set ${script.cacheVariable}`));
+        expect(r.stderr).toMatch(
+            new RegExp(`^${script.name}: cannot create the cache directory .*/cache as \\S+ \\(run as root, or set ${script.cacheVariable}`),
+        );
         expect(r.status).toBe(3);
     });
 });
 
 describe.each(SCRIPTS)("$name.sh, with a cache others could write to", (script) => {
-    it.each([["the cache directory", "."], ["a directory in it", script.inner]])("exits 3 when %s is writable by every user, before using or fetching anything", (_what, loose) => {
+    it.each([
+        ["the cache directory", "."],
+        ["a directory in it", script.inner],
+    ])("exits 3 when %s is writable by every user, before using or fetching anything", (_what, loose) => {
         const cache = path.join(tmp("loose"), "cache");
         fs.mkdirSync(path.join(cache, loose), { recursive: true });
         // chmod, not mkdir's mode: the umask does not apply to it.

@@ -27,8 +27,16 @@ const STACKS: Record<string, Record<string, unknown>> = {
     "node agent": { inClusterCollector: true },
     "node agent as the control plane's target": { inClusterCollector: true, controlPlaneTraceTarget: "node-agent" },
     "Collector 0.143 (old component names)": { inClusterCollector: true, collectorImage: "otel/opentelemetry-collector:0.143.0" },
-    "team backends": { exporters: [{ name: "tempo", endpoint: "https://tempo.example.com:4317", protocol: "grpc" }, { name: "vendor", endpoint: "https://otlp.example.com", protocol: "http" }] },
-    "team backends without the local Jaeger": { exporters: [{ name: "tempo", endpoint: "https://tempo.example.com:4317", protocol: "grpc" }], localJaeger: false },
+    "team backends": {
+        exporters: [
+            { name: "tempo", endpoint: "https://tempo.example.com:4317", protocol: "grpc" },
+            { name: "vendor", endpoint: "https://otlp.example.com", protocol: "http" },
+        ],
+    },
+    "team backends without the local Jaeger": {
+        exporters: [{ name: "tempo", endpoint: "https://tempo.example.com:4317", protocol: "grpc" }],
+        localJaeger: false,
+    },
 };
 
 describe("Collector-format configs name only components they define", () => {

@@ -17,7 +17,11 @@ const urnOf = (regs: Registration[], name: string) => {
 
 type PathPart = string | number;
 /** "triggers[*]" → ["triggers", "*"], "*" → ["*"], "a.b[0]" → ["a", "b", 0]. */
-const propertyPath = (p: string): PathPart[] => p.split(/\.|\[|\]/).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+const propertyPath = (p: string): PathPart[] =>
+    p
+        .split(/\.|\[|\]/)
+        .filter(Boolean)
+        .map((x) => (/^\d+$/.test(x) ? Number(x) : x));
 /** pulumi/pulumi v3.259.0 sdk/go/common/resource/properties_path.go PropertyPath.Contains: "*" matches any key or index. */
 const contains = (p: PathPart[], other: PathPart[]) => other.length >= p.length && p.every((x, i) => x === "*" || x === other[i]);
 
@@ -58,7 +62,10 @@ describe("the cluster Command: any change replaces it, the old cluster deleted f
     });
 
     it("its triggers are the settings summary and the create script's digest, so a plan names what changed", () => {
-        expect(cluster.inputs.triggers).toEqual([expect.stringContaining("apiserver: 100000"), createHash("sha256").update(cluster.inputs.create).digest("hex")]);
+        expect(cluster.inputs.triggers).toEqual([
+            expect.stringContaining("apiserver: 100000"),
+            createHash("sha256").update(cluster.inputs.create).digest("hex"),
+        ]);
     });
 
     it("an upgrade that changes only the delete script replaces it instead of running create again in place", () => {
@@ -66,7 +73,11 @@ describe("the cluster Command: any change replaces it, the old cluster deleted f
         expect(cluster.deleteBeforeReplace).toBe(true);
     });
 
-    it.each([["interpreter", ["/bin/sh", "-c"]], ["environment", { A: "b" }], ["logging", "none"]])("so does a change of %s", (input, value) => {
+    it.each([
+        ["interpreter", ["/bin/sh", "-c"]],
+        ["environment", { A: "b" }],
+        ["logging", "none"],
+    ])("so does a change of %s", (input, value) => {
         expect(changed(input, value)).toBe("replace");
     });
 
@@ -80,7 +91,10 @@ describe("the cluster Command: any change replaces it, the old cluster deleted f
 it("k3d and kind register the cluster and everything under it at the same URNs, so switching engine is a replacement, not a create before a delete", async () => {
     const urns = async (engine: string) => {
         const regs = (await runProgram({ engine, inClusterCollector: "true" }, { preview: false, stack: "switch" })).registrations;
-        const cluster = regs.filter((r) => r.urn.includes("::kubetracing:cluster:")).map((r) => r.urn).sort();
+        const cluster = regs
+            .filter((r) => r.urn.includes("::kubetracing:cluster:"))
+            .map((r) => r.urn)
+            .sort();
         expect(cluster.length).toBeGreaterThan(10);
         return cluster;
     };
@@ -129,7 +143,9 @@ describe.each([
 
         it("creates the cluster after the Collector is ready and the network exists (so deletes it first)", () => {
             const cluster = byName(regs, "kubetracing-alice-cluster");
-            expect(cluster.dependencies).toEqual(expect.arrayContaining([urnOf(regs, "kubetracing-alice-collector-ready"), urnOf(regs, "kubetracing-alice-network")]));
+            expect(cluster.dependencies).toEqual(
+                expect.arrayContaining([urnOf(regs, "kubetracing-alice-collector-ready"), urnOf(regs, "kubetracing-alice-network")]),
+            );
             expect(cluster.deleteBeforeReplace).toBe(true);
             expect(byName(regs, "kubetracing-alice-collector-ready").dependencies).toContain(urnOf(regs, "kubetracing-alice-collector"));
             expect(cluster.inputs.create).toContain(`${engine === "k3d" ? "k3d cluster create" : "kind create cluster"} --config '${engine}-config.yaml'`);
@@ -207,7 +223,8 @@ describe.each([
     });
 
     it("changing the sampling rate changes the cluster's triggers (so it is replaced) and the rendered line", async () => {
-        const cluster = async (rate: string) => byName((await runProgram({ engine, samplingRatePerMillion: rate }, { preview: true, stack: "diff" })).registrations, "kubetracing-diff-cluster");
+        const cluster = async (rate: string) =>
+            byName((await runProgram({ engine, samplingRatePerMillion: rate }, { preview: true, stack: "diff" })).registrations, "kubetracing-diff-cluster");
         const a = await cluster("1000");
         const b = await cluster("2000");
         expect(a.inputs.triggers).not.toEqual(b.inputs.triggers);
@@ -237,7 +254,9 @@ it("publishes the Collector's health port on loopback only, whatever hostBindAdd
         const health = collector.inputs.ports.find((p: any) => p.internal === 13133);
         expect(health.ip).toBe("127.0.0.1");
         expect(collector.inputs.ports.filter((p: any) => p.internal !== 13133).map((p: any) => p.ip)).toEqual(["0.0.0.0", "0.0.0.0"]);
-        expect(byName(run.registrations, "kubetracing-exposed-collector-ready").inputs.environment.KUBETRACING_HEALTH_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+        expect(byName(run.registrations, "kubetracing-exposed-collector-ready").inputs.environment.KUBETRACING_HEALTH_URL).toMatch(
+            /^http:\/\/127\.0\.0\.1:\d+\/$/,
+        );
     } finally {
         jest.restoreAllMocks();
     }

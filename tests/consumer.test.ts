@@ -7,16 +7,19 @@ describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
     let outputs: Record<string, any>;
     let pulumi: ProgramRun["pulumi"];
     beforeAll(async () => {
-        const run = await runProgram({ "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" }, {
-            preview,
-            stack: "dev",
-            project: "kubetracing-consumer",
-            program: "../examples/consumer/index",
-            stackReference: {
-                outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT, jaegerUrl: "http://127.0.0.1:32768" },
-                secretOutputNames: ["kubeconfig"],
+        const run = await runProgram(
+            { "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" },
+            {
+                preview,
+                stack: "dev",
+                project: "kubetracing-consumer",
+                program: "../examples/consumer/index",
+                stackReference: {
+                    outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT, jaegerUrl: "http://127.0.0.1:32768" },
+                    secretOutputNames: ["kubeconfig"],
+                },
             },
-        });
+        );
         regs = run.registrations;
         outputs = run.outputs;
         pulumi = run.pulumi;
@@ -59,13 +62,19 @@ describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
 
 describe("examples/consumer against a tracing stack that runs no local Jaeger (localJaeger: false)", () => {
     it("still deploys, and leaves jaegerUrl undefined instead of failing on the missing output", async () => {
-        const run = await runProgram({ "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" }, {
-            preview: false,
-            stack: "dev",
-            project: "kubetracing-consumer",
-            program: "../examples/consumer/index",
-            stackReference: { outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT }, secretOutputNames: ["kubeconfig"] },
-        });
+        const run = await runProgram(
+            { "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" },
+            {
+                preview: false,
+                stack: "dev",
+                project: "kubetracing-consumer",
+                program: "../examples/consumer/index",
+                stackReference: {
+                    outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT },
+                    secretOutputNames: ["kubeconfig"],
+                },
+            },
+        );
         expect(run.registrations.some((r) => r.type === "kubernetes:apps/v1:Deployment")).toBe(true);
         expect(await valueOf(run.outputs.jaegerUrl)).toBeUndefined();
     });

@@ -96,7 +96,9 @@ describe("verify and a tracing gap", () => {
         const containerd = report.components.find((c) => c.component === "containerd")!;
         expect(containerd).toMatchObject({ spans: 0, expectedMissing: true, likelyCause: gap.containerd });
         const table = formatTable(report);
-        expect(table).toContain("MISSING containerd (this node image cannot trace it): v1.34.9+k3s1 (containerd 2.2.5): k3s runs containerd inside its own binary");
+        expect(table).toContain(
+            "MISSING containerd (this node image cannot trace it): v1.34.9+k3s1 (containerd 2.2.5): k3s runs containerd inside its own binary",
+        );
         expect(table).toContain("use kubetracing:engine kind");
         expect(table).toContain("the other 3 traced components reach Jaeger");
     });
@@ -119,7 +121,10 @@ describe("verify and a tracing gap", () => {
     it.each([undefined, "containerd", ["containerd"], { containerd: 5 }, { containerd: "" }])(
         "without a usable output (%j: a stack from before it, or a mangled one), a missing containerd fails as before",
         async (tracingGaps) => {
-            const report = await verify({ ...outputs, tracingGaps: tracingGaps as any }, jaegerWith({ etcd: 1, apiserver: 1, kubelet: 1 }), { ...options, timeoutMs: 10_000 });
+            const report = await verify({ ...outputs, tracingGaps: tracingGaps as any }, jaegerWith({ etcd: 1, apiserver: 1, kubelet: 1 }), {
+                ...options,
+                timeoutMs: 10_000,
+            });
             expect(report.exitCode).toBe(EXIT.missing);
             expect(report.components.find((c) => c.component === "containerd")!.likelyCause).toMatch(/^containerd 2\.2\.5 reads only OTEL_\* env/);
         },

@@ -43,8 +43,11 @@ function sandbox(engine: "k3d" | "kind", fake: FakeEngine = {}): Sandbox {
     fs.writeFileSync(clusters, (fake.existing ?? []).map((c) => `${c}\n`).join(""));
     const version = fake.version ?? (engine === "k3d" ? "5.8.3" : "0.33.0");
     // What the released CLIs print (k3d v5.8.3 cmd/root.go printVersion; kind pkg/cmd/kind/version/version.go DisplayVersion).
-    const versionLine = fake.versionText ?? (engine === "k3d" ? `k3d version v${version}\nk3s version v1.34.9-k3s1 (default)` : `kind v${version} go1.26.8 linux/amd64`);
-    fs.writeFileSync(path.join(bin, engine), `#!/bin/bash
+    const versionLine =
+        fake.versionText ?? (engine === "k3d" ? `k3d version v${version}\nk3s version v1.34.9-k3s1 (default)` : `kind v${version} go1.26.8 linux/amd64`);
+    fs.writeFileSync(
+        path.join(bin, engine),
+        `#!/bin/bash
 echo "$* | cwd=$PWD | net=\${KIND_EXPERIMENTAL_DOCKER_NETWORK:-}" >> ${log}
 if [ "$1" = version ]; then printf '%s\\n' "${versionLine}"; exit 0; fi
 ${fake.dockerDown ? 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock" >&2; exit 1' : ""}
@@ -59,11 +62,19 @@ case "$1 $2" in
   "delete cluster") sed -i "/^$4$/d" ${clusters} ;;
   "kubeconfig get"|"get kubeconfig") echo "apiVersion: v1" ;;
 esac
-`, { mode: 0o755 });
+`,
+        { mode: 0o755 },
+    );
     return {
-        home, bin, log,
+        home,
+        bin,
+        log,
         run: (script, env = {}) => {
-            const r = spawnSync("/bin/bash", ["-c", script], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: home, ...env }, encoding: "utf8", timeout: 20_000 });
+            const r = spawnSync("/bin/bash", ["-c", script], {
+                env: { PATH: `${bin}:${process.env.PATH}`, HOME: home, ...env },
+                encoding: "utf8",
+                timeout: 20_000,
+            });
             return { status: r.status, stderr: r.stderr, stdout: r.stdout };
         },
         calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []),
@@ -112,7 +123,8 @@ describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
         }
         const create = box.calls().find(isCreate)!;
         expect(create).toContain(`cwd=${stateDir(box.home)}`);
-        if (engine === "kind") expect(create).toMatch(/create cluster --config kind-config.yaml --kubeconfig .\/kubeconfig --wait 300s .*net=kubetracing-scripts-net$/);
+        if (engine === "kind")
+            expect(create).toMatch(/create cluster --config kind-config.yaml --kubeconfig .\/kubeconfig --wait 300s .*net=kubetracing-scripts-net$/);
         else expect(create).toMatch(/^cluster create --config k3d-config.yaml/);
     });
 
@@ -171,7 +183,9 @@ describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
         earlierRun(box);
         const r = box.run(scripts.delete, { PATH: "/usr/bin:/bin" });
         expect(r.status).toBe(1);
-        expect(r.stderr).toContain(`kubetracing: ${engine} is not on PATH, so whether cluster kubetracing-scripts exists cannot be asked and it is not deleted; nothing was changed`);
+        expect(r.stderr).toContain(
+            `kubetracing: ${engine} is not on PATH, so whether cluster kubetracing-scripts exists cannot be asked and it is not deleted; nothing was changed`,
+        );
         expect(fs.existsSync(path.join(stateDir(box.home), OWNER_MARKER))).toBe(true);
     });
 
@@ -180,7 +194,9 @@ describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
         earlierRun(box);
         const r = box.run(scripts[which]);
         expect(r.status).toBe(1);
-        expect(r.stderr).toContain(`kubetracing: cannot list ${engine} clusters (is Docker running?), so whether kubetracing-scripts exists is unknown; nothing was changed`);
+        expect(r.stderr).toContain(
+            `kubetracing: cannot list ${engine} clusters (is Docker running?), so whether kubetracing-scripts exists is unknown; nothing was changed`,
+        );
         expect(r.stderr).toContain("Cannot connect to the Docker daemon");
         expect(box.calls().filter((c) => isDelete(c) || isCreate(c))).toEqual([]);
         // The state directory (and its marker) stays for the next attempt.
@@ -235,15 +251,36 @@ describe("the engine CLI's version, read from its own version line", () => {
     const created = (box: Sandbox) => box.calls().some(isCreate);
 
     it.each([
-        ["a release (what k3d v5.8.3 prints) is checked by its own line, not the k3s line below it", "k3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)", 0, ""],
+        [
+            "a release (what k3d v5.8.3 prints) is checked by its own line, not the k3s line below it",
+            "k3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)",
+            0,
+            "",
+        ],
         [
             "a build without a stamped version (go install: v5-dev, k3s v1.21.7) is accepted with a warning, and 1.21.7 is not taken for k3d's version",
-            "k3d version v5-dev\nk3s version v1.21.7-k3s1 (default)", 0,
+            "k3d version v5-dev\nk3s version v1.21.7-k3s1 (default)",
+            0,
             "kubetracing: warning: 'k3d version v5-dev' is a k3d built without a release version (go install or go build), so whether it is >= 5.7.0 cannot be checked",
         ],
-        ["an old release is refused, naming its version and the line read", "k3d version v5.6.0\nk3s version v1.27.4-k3s1 (default)", 1, "kubetracing: k3d 5.6.0 is too old for this node image; need k3d >= 5.7.0 ('k3d version' printed: k3d version v5.6.0)"],
-        ["a version only on the k3s line is no k3d version", "k3d version unknown\nk3s version v9.9.9-k3s1 (default)", 1, "kubetracing: k3d of unknown version is too old"],
-        ["noise before the version line (stderr is read too) is skipped", "WARN[0000] something\nk3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)", 0, ""],
+        [
+            "an old release is refused, naming its version and the line read",
+            "k3d version v5.6.0\nk3s version v1.27.4-k3s1 (default)",
+            1,
+            "kubetracing: k3d 5.6.0 is too old for this node image; need k3d >= 5.7.0 ('k3d version' printed: k3d version v5.6.0)",
+        ],
+        [
+            "a version only on the k3s line is no k3d version",
+            "k3d version unknown\nk3s version v9.9.9-k3s1 (default)",
+            1,
+            "kubetracing: k3d of unknown version is too old",
+        ],
+        [
+            "noise before the version line (stderr is read too) is skipped",
+            "WARN[0000] something\nk3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)",
+            0,
+            "",
+        ],
     ])("k3d: %s", (_what, text, status, stderr) => {
         const box = sandbox("k3d", { versionText: text });
         const r = box.run(k3d.create);
@@ -323,17 +360,26 @@ describe("collector readiness wait", () => {
 
     it("returns once the health endpoint answers 200, and fails after its timeout otherwise", async () => {
         let hits = 0;
-        const server = http.createServer((_req, res) => { hits++; res.statusCode = hits < 3 ? 503 : 200; res.end(); });
+        const server = http.createServer((_req, res) => {
+            hits++;
+            res.statusCode = hits < 3 ? 503 : 200;
+            res.end();
+        });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const port = (server.address() as any).port;
         const ok = await new Promise<number | null>((resolve) => {
-            const child = require("child_process").spawn("/bin/sh", ["-c", waitForHttpOkScript(10)], { env: { ...process.env, KUBETRACING_HEALTH_URL: `http://127.0.0.1:${port}/` } });
+            const child = require("child_process").spawn("/bin/sh", ["-c", waitForHttpOkScript(10)], {
+                env: { ...process.env, KUBETRACING_HEALTH_URL: `http://127.0.0.1:${port}/` },
+            });
             child.on("exit", resolve);
         });
         server.close();
         expect(ok).toBe(0);
         expect(hits).toBe(3);
-        const closed = spawnSync("/bin/sh", ["-c", waitForHttpOkScript(1)], { env: { ...process.env, KUBETRACING_HEALTH_URL: `http://127.0.0.1:${port}/` }, encoding: "utf8" });
+        const closed = spawnSync("/bin/sh", ["-c", waitForHttpOkScript(1)], {
+            env: { ...process.env, KUBETRACING_HEALTH_URL: `http://127.0.0.1:${port}/` },
+            encoding: "utf8",
+        });
         expect(closed.status).toBe(1);
         expect(closed.stderr).toMatch(/the Collector did not answer .* within 1s/);
     });

@@ -54,12 +54,17 @@ describe("kubetracing:exporters settings", () => {
             { name: "tempo", protocol: "grpc", endpoint: "tempo:4317", insecure: true },
             { name: "vendor", protocol: "http", endpoint: "https://otlp.vendor.example/otlp", insecure: false },
         ]);
-        expect(s.exporters[0].headers.map((h) => [h.name, h.envVar, h.value.reveal()])).toEqual([["X-Scope-OrgID", "KUBETRACING_EXPORTER_0_HEADER_0", ORG_CANARY]]);
+        expect(s.exporters[0].headers.map((h) => [h.name, h.envVar, h.value.reveal()])).toEqual([
+            ["X-Scope-OrgID", "KUBETRACING_EXPORTER_0_HEADER_0", ORG_CANARY],
+        ]);
         expect(collectorEnvironment(s.exporters).map((e) => e.name)).toEqual(["KUBETRACING_EXPORTER_0_HEADER_0", "KUBETRACING_EXPORTER_1_HEADER_0"]);
     });
 
     it("takes a gRPC https:// endpoint without a port as port 443, and insecure as the text Pulumi may hand over", () => {
-        const s = withExporters([{ name: "a", endpoint: "https://tempo.example.com", protocol: "grpc" }, { name: "b", endpoint: "http://127.0.0.1:4318/", protocol: "http", insecure: "true" }]);
+        const s = withExporters([
+            { name: "a", endpoint: "https://tempo.example.com", protocol: "grpc" },
+            { name: "b", endpoint: "http://127.0.0.1:4318/", protocol: "http", insecure: "true" },
+        ]);
         expect(s.exporters.map((e) => e.endpoint)).toEqual(["tempo.example.com:443", "http://127.0.0.1:4318"]);
     });
 
@@ -100,9 +105,13 @@ describe("kubetracing:exporters settings", () => {
     });
 
     it("refuses localJaeger false with nothing to export to, and a Collector too old for the queue settings", () => {
-        expect(problemsOf({ localJaeger: "false" })).toEqual([expect.stringMatching(/^kubetracing:localJaeger = false with no kubetracing:exporters: the spans would go nowhere/)]);
+        expect(problemsOf({ localJaeger: "false" })).toEqual([
+            expect.stringMatching(/^kubetracing:localJaeger = false with no kubetracing:exporters: the spans would go nowhere/),
+        ]);
         expect(problemsOf({ localJaeger: "no" }).join()).toMatch(/kubetracing:localJaeger = "no": expected true or false/);
-        expect(problemsOf({ exporters: JSON.stringify([TEMPO]), collectorImage: "otel/opentelemetry-collector:0.110.0" }).join()).toMatch(/kubetracing:exporters need a Collector 0\.140\.0 or newer/);
+        expect(problemsOf({ exporters: JSON.stringify([TEMPO]), collectorImage: "otel/opentelemetry-collector:0.110.0" }).join()).toMatch(
+            /kubetracing:exporters need a Collector 0\.140\.0 or newer/,
+        );
     });
 
     it("refuses header values that are not Pulumi secrets, saying how to set them, and never shows them", () => {
@@ -115,10 +124,19 @@ describe("kubetracing:exporters settings", () => {
 
     it("never quotes a header value, an endpoint's credentials or query, or the whole list, in any problem", () => {
         const bad = [
-            { name: "A", endpoint: `https://user:${CANARY.replace(/ /g, "")}@x:4317`, protocol: "grpc", headers: { "Bad Name": CANARY, Good: `${CANARY}\n`, Other: CANARY } },
+            {
+                name: "A",
+                endpoint: `https://user:${CANARY.replace(/ /g, "")}@x:4317`,
+                protocol: "grpc",
+                headers: { "Bad Name": CANARY, Good: `${CANARY}\n`, Other: CANARY },
+            },
             { name: "b", endpoint: `https://x/otlp?api_key=${ORG_CANARY}`, protocol: "http", headers: { "X-Key": CANARY } },
         ];
-        const all = [...problemsOf({ exporters: JSON.stringify(bad) }), ...problemsOf({ exporters: JSON.stringify(bad) }, false), ...problemsOf({ exporters: `[{"headers": {"A": "${CANARY}"}` })];
+        const all = [
+            ...problemsOf({ exporters: JSON.stringify(bad) }),
+            ...problemsOf({ exporters: JSON.stringify(bad) }, false),
+            ...problemsOf({ exporters: `[{"headers": {"A": "${CANARY}"}` }),
+        ];
         expect(all.length).toBeGreaterThan(5);
         const text = all.join("\n");
         for (const secret of [CANARY, CANARY.replace(/ /g, ""), ORG_CANARY, "kt-canary"]) expect(text).not.toContain(secret);
@@ -131,7 +149,15 @@ describe("kubetracing:exporters settings", () => {
 describe("SecretText", () => {
     it("prints, logs and serialises as [secret]; only reveal() hands the value out", () => {
         const s = new SecretText(CANARY);
-        const shown = [String(s), `${s}`, JSON.stringify({ s }), inspect(s), inspect({ deep: [s] }), JSON.stringify(withExporters([VENDOR])), inspect(withExporters([VENDOR]), { depth: 10 })];
+        const shown = [
+            String(s),
+            `${s}`,
+            JSON.stringify({ s }),
+            inspect(s),
+            inspect({ deep: [s] }),
+            JSON.stringify(withExporters([VENDOR])),
+            inspect(withExporters([VENDOR]), { depth: 10 }),
+        ];
         for (const text of shown) expect(text).not.toContain("canary");
         expect(JSON.stringify({ s })).toBe('{"s":"[secret]"}');
         expect(s.reveal()).toBe(CANARY);
@@ -140,13 +166,21 @@ describe("SecretText", () => {
 });
 
 describe("the backend Collector's team exporters", () => {
-    const collectorOf = (s: StackSettings) => parseYaml(renderStack(s, stackNames("kubetracing", "t")).artifacts.find((a) => a.role === "collector-config")!.content);
+    const collectorOf = (s: StackSettings) =>
+        parseYaml(renderStack(s, stackNames("kubetracing", "t")).artifacts.find((a) => a.role === "collector-config")!.content);
 
     it("adds one OTLP exporter per entry to the traces pipeline, beside the local Jaeger's, headers as ${env:…} references", () => {
         const c = collectorOf(withExporters([TEMPO, VENDOR]));
         expect(c.service.pipelines.traces.exporters).toEqual(["otlp_grpc/jaeger", "otlp_grpc/tempo", "otlp_http/vendor"]);
-        expect(c.exporters["otlp_grpc/tempo"]).toMatchObject({ endpoint: "tempo:4317", tls: { insecure: true }, headers: { "X-Scope-OrgID": "${env:KUBETRACING_EXPORTER_0_HEADER_0}" } });
-        expect(c.exporters["otlp_http/vendor"]).toMatchObject({ endpoint: "https://otlp.vendor.example/otlp", headers: { Authorization: "${env:KUBETRACING_EXPORTER_1_HEADER_0}" } });
+        expect(c.exporters["otlp_grpc/tempo"]).toMatchObject({
+            endpoint: "tempo:4317",
+            tls: { insecure: true },
+            headers: { "X-Scope-OrgID": "${env:KUBETRACING_EXPORTER_0_HEADER_0}" },
+        });
+        expect(c.exporters["otlp_http/vendor"]).toMatchObject({
+            endpoint: "https://otlp.vendor.example/otlp",
+            headers: { Authorization: "${env:KUBETRACING_EXPORTER_1_HEADER_0}" },
+        });
         expect(c.exporters["otlp_http/vendor"].tls).toBeUndefined();
         // The local Jaeger's exporter is unchanged.
         expect(c.exporters["otlp_grpc/jaeger"]).toEqual(collectorOf(secretSettings({})).exporters["otlp_grpc/jaeger"]);
@@ -156,11 +190,19 @@ describe("the backend Collector's team exporters", () => {
         for (const count of [1, 2, 4]) {
             const list = [TEMPO, VENDOR, { ...VENDOR, name: "c" }, { ...VENDOR, name: "d" }].slice(0, count);
             const c = collectorOf(withExporters(list, { collectorMemoryLimitMiB: String(limit) }));
-            const team = Object.entries(c.exporters).filter(([id]) => id !== "otlp_grpc/jaeger").map(([, e]) => e as any);
+            const team = Object.entries(c.exporters)
+                .filter(([id]) => id !== "otlp_grpc/jaeger")
+                .map(([, e]) => e as any);
             expect(team).toHaveLength(count);
             let queued = 0;
             for (const e of team) {
-                expect(e.sending_queue).toEqual({ enabled: true, sizer: "items", queue_size: teamQueueSpans(limit, count), num_consumers: 4, block_on_overflow: false });
+                expect(e.sending_queue).toEqual({
+                    enabled: true,
+                    sizer: "items",
+                    queue_size: teamQueueSpans(limit, count),
+                    num_consumers: 4,
+                    block_on_overflow: false,
+                });
                 expect(e.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: "300s" });
                 expect(e.timeout).toBe("10s");
                 // No batch is larger than a queue (a larger one would be refused whole).
@@ -209,25 +251,28 @@ describe("secrecy of the header values", () => {
     it("npm run render takes the ciphertext from the stack file, decrypts nothing, and writes neither it nor a value anywhere (render.json: names only)", () => {
         const dir = tmp("stack");
         const stackFile = path.join(dir, "Pulumi.team.yaml");
-        fs.writeFileSync(stackFile, [
-            "config:",
-            "  kubetracing:localJaeger: false",
-            "  kubetracing:exporters:",
-            "    - name: tempo",
-            "      endpoint: https://tempo.example.com:4317",
-            "      protocol: grpc",
-            "      headers:",
-            "        X-Scope-OrgID:",
-            `          secure: ${CIPHERTEXT}`,
-            "    - name: vendor",
-            "      endpoint: https://otlp.vendor.example",
-            "      protocol: http",
-            "      insecure: false",
-            "      headers:",
-            "        Authorization:",
-            `          secure: ${CIPHERTEXT}`,
-            "",
-        ].join("\n"));
+        fs.writeFileSync(
+            stackFile,
+            [
+                "config:",
+                "  kubetracing:localJaeger: false",
+                "  kubetracing:exporters:",
+                "    - name: tempo",
+                "      endpoint: https://tempo.example.com:4317",
+                "      protocol: grpc",
+                "      headers:",
+                "        X-Scope-OrgID:",
+                `          secure: ${CIPHERTEXT}`,
+                "    - name: vendor",
+                "      endpoint: https://otlp.vendor.example",
+                "      protocol: http",
+                "      insecure: false",
+                "      headers:",
+                "        Authorization:",
+                `          secure: ${CIPHERTEXT}`,
+                "",
+            ].join("\n"),
+        );
         const out = path.join(dir, "out");
         render(["--config", stackFile, "--out", out]);
         const index = JSON.parse(fs.readFileSync(path.join(out, "render.json"), "utf8"));
@@ -240,7 +285,9 @@ describe("secrecy of the header values", () => {
     it("a stack file with a header value in plain text, or the whole list as one secret, is refused by render", () => {
         const plain = readStackConfig("config:\n  kubetracing:exporters:\n    - {name: t, endpoint: 'https://t:4317', protocol: grpc, headers: {A: plain}}\n");
         expect(() => parseSettings(plain, DECLARATIONS)).toThrow(/exporters\[0\]\.headers\.A: the value \(not shown\) is in plain text/);
-        expect(() => readStackConfig(`config:\n  kubetracing:exporters:\n    secure: ${CIPHERTEXT}\n`)).toThrow(/kubetracing:exporters is one secret in the stack file; set the list in plain text and only its header values as secrets/);
+        expect(() => readStackConfig(`config:\n  kubetracing:exporters:\n    secure: ${CIPHERTEXT}\n`)).toThrow(
+            /kubetracing:exporters is one secret in the stack file; set the list in plain text and only its header values as secrets/,
+        );
     });
 });
 
@@ -303,7 +350,12 @@ describe("npm run verify with exporters", () => {
     const outputs = { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd"], exporters: ["tempo", "vendor"] };
 
     it("names the configured exporters under the table, and says it checks only the local Jaeger", () => {
-        const table = formatTable({ exitCode: 0, jaegerUrl: outputs.jaegerUrl, exporters: outputs.exporters, components: [{ component: "etcd", serviceName: "etcd", spans: 3, newestSpanAgeSeconds: 1, jaegerLink: "x" }] });
+        const table = formatTable({
+            exitCode: 0,
+            jaegerUrl: outputs.jaegerUrl,
+            exporters: outputs.exporters,
+            components: [{ component: "etcd", serviceName: "etcd", spans: 3, newestSpanAgeSeconds: 1, jaegerLink: "x" }],
+        });
         expect(table).toMatch(/^exporters: tempo, vendor \(the Collector also sends every span there; verify checks only the local Jaeger\)$/m);
         expect(formatTable({ exitCode: 0, jaegerUrl: "x", components: [] })).not.toMatch(/exporters/);
     });
@@ -318,7 +370,9 @@ describe("npm run verify with exporters", () => {
         } finally {
             jest.restoreAllMocks();
         }
-        expect(errors.join("\n")).toMatch(/this stack runs no local Jaeger \(kubetracing:localJaeger is false\), and verify can only ask a local Jaeger; its spans go to the exporters tempo: look there for the services etcd, kubelet/);
+        expect(errors.join("\n")).toMatch(
+            /this stack runs no local Jaeger \(kubetracing:localJaeger is false\), and verify can only ask a local Jaeger; its spans go to the exporters tempo: look there for the services etcd, kubelet/,
+        );
     });
 
     it("refuses an exporters output that is not a list of names", () => {

@@ -49,7 +49,12 @@ function rendered(settings: Record<string, unknown>): Map<string, Buffer> {
 
 function filesIn(dir: string): Map<string, Buffer> {
     if (!fs.existsSync(dir)) return new Map();
-    return new Map(fs.readdirSync(dir).sort().map((name) => [name, fs.readFileSync(path.join(dir, name))]));
+    return new Map(
+        fs
+            .readdirSync(dir)
+            .sort()
+            .map((name) => [name, fs.readFileSync(path.join(dir, name))]),
+    );
 }
 
 describe("golden renders", () => {

@@ -43,7 +43,9 @@ describe("with the default hostBindAddress", () => {
 describe("with another hostBindAddress", () => {
     it("the API, Jaeger and OTLP go where it says; the Collector's health port stays on loopback", () => {
         expect(yamlOf(renderOf({ engine: "k3d", hostBindAddress: "192.168.1.10" }), "cluster-config").kubeAPI).toEqual({ hostIP: "192.168.1.10" });
-        expect(yamlOf(renderOf({ engine: "kind", hostBindAddress: "192.168.1.10" }), "cluster-config").networking).toEqual({ apiServerAddress: "192.168.1.10" });
+        expect(yamlOf(renderOf({ engine: "kind", hostBindAddress: "192.168.1.10" }), "cluster-config").networking).toEqual({
+            apiServerAddress: "192.168.1.10",
+        });
         const c = containersOn("192.168.1.10");
         expect(publishedIps(c)).toEqual(["16686@192.168.1.10", "4317@192.168.1.10", "4318@192.168.1.10", "13133@127.0.0.1"]);
         expect(c.hostForUrls).toBe("192.168.1.10");

@@ -75,14 +75,22 @@ describe("in-cluster collector (node agent)", () => {
     it("adds Kubernetes metadata with the RBAC that needs, and forwards to the backend in the Docker network", () => {
         // Read from the ConfigMap the agent mounts (the render writes the same text as its own file).
         const config = parseYaml((objects.configMap as any).data["config.yaml"]);
-        expect(config.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["memory_limiter", "k8s_attributes", "resource", "batch"], exporters: ["otlp_grpc/backend"] });
+        expect(config.service.pipelines.traces).toEqual({
+            receivers: ["otlp"],
+            processors: ["memory_limiter", "k8s_attributes", "resource", "batch"],
+            exporters: ["otlp_grpc/backend"],
+        });
         expect(config.exporters["otlp_grpc/backend"]).toEqual({ endpoint: "kubetracing-test-collector:4317", tls: { insecure: true } });
         expect(config.processors.k8s_attributes.filter).toEqual({ node_from_env_var: "K8S_NODE_NAME" });
         expect(container.env).toContainEqual({ name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } });
         const rules = (objects.clusterRole as any).rules;
         expect(rules).toContainEqual({ apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] });
         // As upstream's example ClusterRole (opentelemetry-collector-contrib v0.159.0 processor/k8sattributesprocessor/README.md).
-        expect(rules).toContainEqual({ apiGroups: ["apps"], resources: ["replicasets", "deployments", "statefulsets", "daemonsets"], verbs: ["get", "list", "watch"] });
+        expect(rules).toContainEqual({
+            apiGroups: ["apps"],
+            resources: ["replicasets", "deployments", "statefulsets", "daemonsets"],
+            verbs: ["get", "list", "watch"],
+        });
         expect((objects.clusterRoleBinding as any).subjects).toEqual([{ kind: "ServiceAccount", name: "kubetracing-node-agent", namespace: "kubetracing" }]);
         expect(pod.serviceAccountName).toBe("kubetracing-node-agent");
         // The Collector expands ${env:NAME}; a bare ${NAME} would be written into every span as is.
@@ -105,31 +113,40 @@ describe("where the control plane sends spans", () => {
         return {
             apiserver: parseYaml(file(r, "apiserver-tracing-config")).endpoint,
             kubelet: parseYaml(file(r, "kubelet-config")).tracing.endpoint,
-            etcd: file(r, "etcd-args").split("\n").find((l) => l.includes("distributed-tracing-address="))!.split("=")[1],
+            etcd: file(r, "etcd-args")
+                .split("\n")
+                .find((l) => l.includes("distributed-tracing-address="))!
+                .split("=")[1],
             containerd: /^OTEL_EXPORTER_OTLP_ENDPOINT=(.*)$/m.exec(file(r, "containerd-env"))![1],
         };
     };
 
-    it.each(["k3d", "kind"].flatMap((engine) => supportedMinors(engine as "k3d").map((v) => [engine, v])))("%s %s: backend by container name, node-agent on the node's loopback", (engine, version) => {
-        expect(endpointsOf({ engine, kubernetesVersion: version })).toEqual({
-            apiserver: "kubetracing-test-collector:4317",
-            kubelet: "kubetracing-test-collector:4317",
-            etcd: "kubetracing-test-collector:4317",
-            containerd: "http://kubetracing-test-collector:4318",
-        });
-        expect(endpointsOf({ engine, kubernetesVersion: version, ...agentOn, controlPlaneTraceTarget: "node-agent" })).toEqual({
-            apiserver: "127.0.0.1:4317",
-            kubelet: "127.0.0.1:4317",
-            etcd: "127.0.0.1:4317",
-            containerd: "http://127.0.0.1:4318",
-        });
-    });
+    it.each(["k3d", "kind"].flatMap((engine) => supportedMinors(engine as "k3d").map((v) => [engine, v])))(
+        "%s %s: backend by container name, node-agent on the node's loopback",
+        (engine, version) => {
+            expect(endpointsOf({ engine, kubernetesVersion: version })).toEqual({
+                apiserver: "kubetracing-test-collector:4317",
+                kubelet: "kubetracing-test-collector:4317",
+                etcd: "kubetracing-test-collector:4317",
+                containerd: "http://kubetracing-test-collector:4318",
+            });
+            expect(endpointsOf({ engine, kubernetesVersion: version, ...agentOn, controlPlaneTraceTarget: "node-agent" })).toEqual({
+                apiserver: "127.0.0.1:4317",
+                kubelet: "127.0.0.1:4317",
+                etcd: "127.0.0.1:4317",
+                containerd: "http://127.0.0.1:4318",
+            });
+        },
+    );
 
     it("says what node-agent routing loses", () => {
         expect(renderOf({ ...agentOn, controlPlaneTraceTarget: "node-agent" }).notes.join()).toMatch(/sent before its DaemonSet is running are lost/);
     });
 
     it("the summary shows the choice", () => {
-        expect(yamlOf(renderOf({ ...agentOn, controlPlaneTraceTarget: "node-agent" }), "summary")).toMatchObject({ controlPlaneTraceTarget: "node-agent", inClusterCollector: true });
+        expect(yamlOf(renderOf({ ...agentOn, controlPlaneTraceTarget: "node-agent" }), "summary")).toMatchObject({
+            controlPlaneTraceTarget: "node-agent",
+            inClusterCollector: true,
+        });
     });
 });

@@ -17,7 +17,10 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
     });
 
     it("deploys namespace, RBAC, config and DaemonSet through a provider built from the cluster's kubeconfig", () => {
-        const kinds = regs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.type).sort();
+        const kinds = regs
+            .filter((r) => r.type.startsWith("kubernetes:"))
+            .map((r) => r.type)
+            .sort();
         expect(kinds).toEqual([
             "kubernetes:apps/v1:DaemonSet",
             "kubernetes:core/v1:ConfigMap",
@@ -40,7 +43,10 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
         if (!preview) {
             expect(provider.replacementTrigger).toBe("kubetracing-agent-cluster-id");
             const rpc = require("@pulumi/pulumi/runtime/rpc");
-            expect(provider.inputs.kubeconfig).toEqual({ [rpc.specialSigKey]: rpc.specialSecretSig, value: normalizeKubeconfig(FAKE_KUBECONFIG, "kubetracing-agent") });
+            expect(provider.inputs.kubeconfig).toEqual({
+                [rpc.specialSigKey]: rpc.specialSecretSig,
+                value: normalizeKubeconfig(FAKE_KUBECONFIG, "kubetracing-agent"),
+            });
         }
         expect(provider.ignoreChanges).toEqual([]);
         // Provider inputs travel as JSON text. destroy succeeds when the cluster is already gone.

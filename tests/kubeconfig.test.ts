@@ -67,7 +67,12 @@ describe("a malformed kubeconfig from the engine", () => {
         ["an unclosed quote", withCredentials.replace(`token: ${TOKEN}`, `token: "${TOKEN}`)],
         ["a tab for indentation", withCredentials.replace(`    token: ${TOKEN}`, `\ttoken: ${TOKEN}`)],
         ["a list at the top", `- ${KEY}\n- ${TOKEN}\n`],
-        ["an unknown tag and no usable context", withCredentials.replace(`token: ${TOKEN}`, `token: !secret ${TOKEN}`).replace(/contexts:\n[\s\S]*?current-context/, "contexts: []\ncurrent-context")],
+        [
+            "an unknown tag and no usable context",
+            withCredentials
+                .replace(`token: ${TOKEN}`, `token: !secret ${TOKEN}`)
+                .replace(/contexts:\n[\s\S]*?current-context/, "contexts: []\ncurrent-context"),
+        ],
     ];
 
     it.each(malformed)("with %s: the error names the problem and carries none of its text", (_what, text) => {

@@ -40,24 +40,41 @@ const pulumi = requireFromProgram("@pulumi/pulumi");
 process.env.PULUMI_NODEJS_TYPESCRIPT = String(project.runtime?.options?.typescript === true);
 process.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
 // The CLI hands the program the defaults Pulumi.yaml declares (objects and lists as JSON).
-pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(project.config ?? {})
-    .filter(([, d]) => d && typeof d === "object" && "default" in d)
-    .map(([key, d]) => [key, typeof d.default === "string" ? d.default : JSON.stringify(d.default)])));
+pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+        Object.entries(project.config ?? {})
+            .filter(([, d]) => d && typeof d === "object" && "default" in d)
+            .map(([key, d]) => [key, typeof d.default === "string" ? d.default : JSON.stringify(d.default)]),
+    ),
+);
 // The mocked monitor is in place before the entry module asks for one, so `--monitor` is never dialled.
-void pulumi.runtime.setMocks({
-    newResource: (args) => {
-        console.log(JSON.stringify({ type: args.type, name: args.name }));
-        // A StackReference answers the outputs a consumer asks for; everything else echoes its inputs.
-        // A Container gets host ports. Nothing reads a value beyond that: the question is which program ran.
-        const state = args.type === "pulumi:pulumi:StackReference"
-            ? { name: args.name, outputs: { kubeconfig: "apiVersion: v1\n", inClusterOtlpEndpoint: { hostIpEnv: "HOST_IP", grpc: "$(HOST_IP):4317", http: "http://$(HOST_IP):4318" }, jaegerUrl: "http://127.0.0.1:1" } }
-            : { ...args.inputs };
-        if (args.type === "command:local:Command" && args.name.endsWith("-kubeconfig")) state.stdout = process.env.KUBETRACING_FAKE_KUBECONFIG;
-        if (args.type === "docker:index/container:Container") state.ports = args.inputs.ports.map((p, i) => ({ ...p, external: 32768 + i }));
-        return { id: `${args.name}-id`, state };
+void pulumi.runtime.setMocks(
+    {
+        newResource: (args) => {
+            console.log(JSON.stringify({ type: args.type, name: args.name }));
+            // A StackReference answers the outputs a consumer asks for; everything else echoes its inputs.
+            // A Container gets host ports. Nothing reads a value beyond that: the question is which program ran.
+            const state =
+                args.type === "pulumi:pulumi:StackReference"
+                    ? {
+                          name: args.name,
+                          outputs: {
+                              kubeconfig: "apiVersion: v1\n",
+                              inClusterOtlpEndpoint: { hostIpEnv: "HOST_IP", grpc: "$(HOST_IP):4317", http: "http://$(HOST_IP):4318" },
+                              jaegerUrl: "http://127.0.0.1:1",
+                          },
+                      }
+                    : { ...args.inputs };
+            if (args.type === "command:local:Command" && args.name.endsWith("-kubeconfig")) state.stdout = process.env.KUBETRACING_FAKE_KUBECONFIG;
+            if (args.type === "docker:index/container:Container") state.ports = args.inputs.ports.map((p, i) => ({ ...p, external: 32768 + i }));
+            return { id: `${args.name}-id`, state };
+        },
+        call: (args) => args.inputs,
     },
-    call: (args) => args.inputs,
-}, project.name, "dev", false);
+    project.name,
+    "dev",
+    false,
+);
 // The mocked monitor has no shutdown call, which the entry module makes once the program is done.
 requireFromProgram("@pulumi/pulumi/runtime/settings").getMonitor().signalAndWaitForShutdown ??= async () => undefined;
 

@@ -6,7 +6,11 @@ import * as path from "path";
 import { FAKE_KUBECONFIG } from "./pulumi-harness";
 import { PROJECT_DIR } from "./helpers";
 
-interface Loaded { types: string[]; stderr: string; status: number | null }
+interface Loaded {
+    types: string[];
+    stderr: string;
+    status: number | null;
+}
 
 /** Stops a run after `limitMs`: a program that fails makes the SDK print slowly (source-mapped stacks). */
 function loadProject(dir: string, limitMs = 60_000): Promise<Loaded> {
@@ -21,7 +25,10 @@ function loadProject(dir: string, limitMs = 60_000): Promise<Loaded> {
         const guard = setTimeout(() => child.kill("SIGKILL"), limitMs);
         child.on("exit", (status) => {
             clearTimeout(guard);
-            const types = stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l).type as string);
+            const types = stdout
+                .split("\n")
+                .filter(Boolean)
+                .map((l) => JSON.parse(l).type as string);
             resolve({ types, stderr, status });
         });
     });

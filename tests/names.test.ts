@@ -62,11 +62,18 @@ describe("stack names", () => {
             for (const name of Object.values(na)) expect(name).toMatch(DNS_LABEL);
             expect(na.cluster.length).toBeLessThanOrEqual(24);
         };
-        fc.assert(fc.property(stackName, lookalike, (a, edit) => check(a, edit(a))), { numRuns: 300 });
+        fc.assert(
+            fc.property(stackName, lookalike, (a, edit) => check(a, edit(a))),
+            { numRuns: 300 },
+        );
         fc.assert(fc.property(stackName, stackName, check), { numRuns: 200 });
     });
 
-    it.each([["My-Stack", "my-stack"], ["a_b", "a-b"], ["a.b", "a-b"]])("%s and %s get different names", (a, b) => {
+    it.each([
+        ["My-Stack", "my-stack"],
+        ["a_b", "a-b"],
+        ["a.b", "a-b"],
+    ])("%s and %s get different names", (a, b) => {
         expect(stackNames("kubetracing", a).cluster).not.toBe(stackNames("kubetracing", b).cluster);
     });
 });

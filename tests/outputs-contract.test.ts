@@ -33,7 +33,9 @@ describe("stack outputs contract", () => {
     it("outputs a setting turns off are absent with it (localJaeger: false)", async () => {
         const exporters = JSON.stringify([{ name: "team", endpoint: "https://team.example.com:4317", protocol: "grpc" }]);
         const forwardOnly = (await runProgram({ localJaeger: "false", exporters }, { preview: false, stack: "contract-fwd" })).outputs;
-        const turnedOff = Object.entries(STACK_OUTPUTS).filter(([, spec]) => "absentWhen" in spec).map(([name]) => name);
+        const turnedOff = Object.entries(STACK_OUTPUTS)
+            .filter(([, spec]) => "absentWhen" in spec)
+            .map(([name]) => name);
         expect(turnedOff).toEqual(["jaegerUrl"]);
         for (const name of turnedOff) expect(forwardOnly[name]).toBeUndefined();
         expect(forwardOnly.exporters).toEqual(["team"]);

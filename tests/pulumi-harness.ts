@@ -123,20 +123,25 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
     const fullKey = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [fullKey(k), v])), (opts.secretKeys ?? []).map(fullKey));
     // setMocks is declared async but does its work synchronously.
-    void pulumi.runtime.setMocks({
-        newResource: (args) => {
-            if (args.type === "pulumi:pulumi:StackReference") {
-                return { id: args.id ?? args.name, state: { name: args.id ?? args.name, ...opts.stackReference } };
-            }
-            const state: Record<string, any> = { ...args.inputs };
-            if (args.type === "docker:index/container:Container") {
-                state.ports = (args.inputs.ports ?? []).map((p: any, i: number) => ({ ...p, external: p.external ?? 32768 + i }));
-            }
-            if (args.type === "command:local:Command" && args.name.endsWith("-kubeconfig")) state.stdout = opts.kubeconfigText ?? FAKE_KUBECONFIG;
-            return opts.preview ? { id: undefined as unknown as string, state: args.inputs } : { id: `${args.name}-id`, state };
+    void pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    return { id: args.id ?? args.name, state: { name: args.id ?? args.name, ...opts.stackReference } };
+                }
+                const state: Record<string, any> = { ...args.inputs };
+                if (args.type === "docker:index/container:Container") {
+                    state.ports = (args.inputs.ports ?? []).map((p: any, i: number) => ({ ...p, external: p.external ?? 32768 + i }));
+                }
+                if (args.type === "command:local:Command" && args.name.endsWith("-kubeconfig")) state.stdout = opts.kubeconfigText ?? FAKE_KUBECONFIG;
+                return opts.preview ? { id: undefined as unknown as string, state: args.inputs } : { id: `${args.name}-id`, state };
+            },
+            call: (args) => args.inputs,
         },
-        call: (args) => args.inputs,
-    }, project, opts.stack ?? "dev", opts.preview);
+        project,
+        opts.stack ?? "dev",
+        opts.preview,
+    );
     const monitor = runtimeSettings.getMonitor();
     const record = (req: any, inputs: Record<string, any>, extra: Partial<Registration> = {}) =>
         registrations.push({

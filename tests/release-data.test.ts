@@ -25,7 +25,11 @@ describe("pinned release data", () => {
     it("has every k3s release and every kind image from 1.29 on", () => {
         const k3s = Object.keys(known.k3s).filter((t) => !/^v1\.2[0-8]\./.test(t));
         expect(releaseData.k3d.map((r) => r.k3s).sort()).toEqual(k3s.sort());
-        const kindImages = Object.entries(known.kind).flatMap(([rel, v]: [string, any]) => Object.keys(v.images).filter((k) => !/^1\.2[0-8]\./.test(k)).map((k) => `${rel} ${k}`));
+        const kindImages = Object.entries(known.kind).flatMap(([rel, v]: [string, any]) =>
+            Object.keys(v.images)
+                .filter((k) => !/^1\.2[0-8]\./.test(k))
+                .map((k) => `${rel} ${k}`),
+        );
         expect(releaseData.kind.map((r) => `${r.kindRelease} ${r.kubernetes}`).sort()).toEqual(kindImages.sort());
     });
 });

@@ -6,7 +6,11 @@ import { PROJECT_DIR, useTempDirs } from "./helpers";
 
 const tmp = useTempDirs("render");
 const renderCli = (args: string[]) =>
-    spawnSync(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "scripts/render.ts", ...args], { cwd: PROJECT_DIR, encoding: "utf8", timeout: 60_000 });
+    spawnSync(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "scripts/render.ts", ...args], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        timeout: 60_000,
+    });
 const stackFile = (text: string, name = "Pulumi.t.yaml") => {
     const f = path.join(tmp("stack"), name);
     fs.writeFileSync(f, text);
@@ -20,7 +24,17 @@ describe("npm run render", () => {
         const index = JSON.parse(fs.readFileSync(path.join(out, "render.json"), "utf8"));
         expect(index).toMatchObject({ project: "kubetracing", stack: "dev", engine: "k3d", clusterName: "kubetracing-dev", network: "kubetracing-dev-net" });
         for (const fileName of Object.values(index.artifacts) as string[]) expect(fs.existsSync(path.join(out, fileName))).toBe(true);
-        expect(Object.keys(index.artifacts)).toEqual(expect.arrayContaining(["collector-config", "jaeger-config", "cluster-config", "apiserver-tracing-config", "kubelet-config", "etcd-args", "containerd-env"]));
+        expect(Object.keys(index.artifacts)).toEqual(
+            expect.arrayContaining([
+                "collector-config",
+                "jaeger-config",
+                "cluster-config",
+                "apiserver-tracing-config",
+                "kubelet-config",
+                "etcd-args",
+                "containerd-env",
+            ]),
+        );
         expect(files).toContain("render.json");
     });
 
@@ -52,7 +66,11 @@ describe("npm run render", () => {
         render(["--config", file, "--out", out]);
         const index = JSON.parse(fs.readFileSync(path.join(out, "render.json"), "utf8"));
         expect(index).toMatchObject({ stack: "ci-kind", engine: "kind", kubernetesVersion: "1.29.2", clusterName: "kubetracing-ci-kind" });
-        expect(index.artifacts).toMatchObject({ "cluster-config": "kind-config.yaml", "containerd-systemd-dropin": "containerd-otel.conf", "containerd-config-patch": "containerd-config-patch.toml" });
+        expect(index.artifacts).toMatchObject({
+            "cluster-config": "kind-config.yaml",
+            "containerd-systemd-dropin": "containerd-otel.conf",
+            "containerd-config-patch": "containerd-config-patch.toml",
+        });
         expect(index.notes.join("\n")).toMatch(/etcd 3\.5\.10 has no sampling-rate flag/);
     });
 
@@ -73,7 +91,13 @@ describe("npm run render", () => {
         expect(r.stderr).toMatch(/^warning: kubetracing:hostBindAddress = 0\.0\.0\.0: .* no authentication/m);
     });
 
-    it.each([[["--out", "/tmp/x"]], [["--stack", "dev"]], [["--bogus", "1"]], [["--stack", "dev", "--config", "Pulumi.dev.yaml", "--out", "x"]], [["--stack", "dev", "--out", "x", "extra"]]])("explains its usage for %j", (argv) => {
+    it.each([
+        [["--out", "/tmp/x"]],
+        [["--stack", "dev"]],
+        [["--bogus", "1"]],
+        [["--stack", "dev", "--config", "Pulumi.dev.yaml", "--out", "x"]],
+        [["--stack", "dev", "--out", "x", "extra"]],
+    ])("explains its usage for %j", (argv) => {
         expect(() => render(argv)).toThrow(/usage: npm run render/);
     });
 
@@ -105,7 +129,12 @@ describe("render --out", () => {
 
     it("over an earlier render: removes the files it listed, so none of them lingers", () => {
         const out = tmp();
-        render(["--config", stackFile("config:\n  kubetracing:engine: kind\n  kubetracing:kubernetesVersion: '1.29.2'\n", "Pulumi.kind-old.yaml"), "--out", out]);
+        render([
+            "--config",
+            stackFile("config:\n  kubetracing:engine: kind\n  kubetracing:kubernetesVersion: '1.29.2'\n", "Pulumi.kind-old.yaml"),
+            "--out",
+            out,
+        ]);
         expect(fs.existsSync(path.join(out, "containerd-config-patch.toml"))).toBe(true);
         fs.writeFileSync(path.join(out, "mine.txt"), "kept");
         render(["--stack", "dev", "--out", out]);
@@ -131,7 +160,10 @@ describe("render --out", () => {
         const victim = path.join(outside, "precious.txt");
         fs.writeFileSync(victim, "precious");
         fs.symlinkSync(victim, path.join(out, "collector-config.yaml"));
-        fs.writeFileSync(path.join(out, "render.json"), JSON.stringify({ artifacts: { a: "collector-config.yaml", b: `../${path.basename(outside)}/precious.txt`, c: victim } }));
+        fs.writeFileSync(
+            path.join(out, "render.json"),
+            JSON.stringify({ artifacts: { a: "collector-config.yaml", b: `../${path.basename(outside)}/precious.txt`, c: victim } }),
+        );
         render(["--stack", "dev", "--out", out]);
         expect(fs.readFileSync(victim, "utf8")).toBe("precious");
         expect(fs.lstatSync(path.join(out, "collector-config.yaml")).isSymbolicLink()).toBe(false);

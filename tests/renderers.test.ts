@@ -47,10 +47,15 @@ describe("k3d config", () => {
         const byDest = Object.fromEntries(cfg.files.map((f: any) => [f.destination, f.source]));
         expect(Object.keys(byDest).sort()).toEqual(["/etc/kubetracing/apiserver-tracing.yaml", "/etc/kubetracing/kubelet-tracing.yaml"]);
         expect(parseYaml(byDest["/etc/kubetracing/apiserver-tracing.yaml"])).toEqual({
-            apiVersion: "apiserver.config.k8s.io/v1beta1", kind: "TracingConfiguration", endpoint: "kubetracing-test-collector:4317", samplingRatePerMillion: 100000,
+            apiVersion: "apiserver.config.k8s.io/v1beta1",
+            kind: "TracingConfiguration",
+            endpoint: "kubetracing-test-collector:4317",
+            samplingRatePerMillion: 100000,
         });
         expect(parseYaml(byDest["/etc/kubetracing/kubelet-tracing.yaml"])).toEqual({
-            apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", tracing: { endpoint: "kubetracing-test-collector:4317", samplingRatePerMillion: 100000 },
+            apiVersion: "kubelet.config.k8s.io/v1beta1",
+            kind: "KubeletConfiguration",
+            tracing: { endpoint: "kubetracing-test-collector:4317", samplingRatePerMillion: 100000 },
         });
     });
 
@@ -62,7 +67,11 @@ describe("k3d config", () => {
         ${"1.37"}   | ${["enable-distributed-tracing=true", "distributed-tracing-address=kubetracing-test-collector:4317", "distributed-tracing-service-name=etcd", "distributed-tracing-instance-id=kubetracing-test-etcd", "distributed-tracing-sampling-rate=2500"]}
     `("k3s $version: etcd args with the bundled etcd's names", ({ version, expected }) => {
         const r = renderOf({ kubernetesVersion: version, etcdSamplingRatePerMillion: 2500 });
-        expect(args(yamlOf(r, "cluster-config")).filter((a) => a.startsWith("--etcd-arg=")).map((a) => a.slice("--etcd-arg=".length))).toEqual(expected);
+        expect(
+            args(yamlOf(r, "cluster-config"))
+                .filter((a) => a.startsWith("--etcd-arg="))
+                .map((a) => a.slice("--etcd-arg=".length)),
+        ).toEqual(expected);
     });
 
     it("tells the user when the etcd cannot take a sampling rate", () => {
@@ -121,8 +130,14 @@ describe("kind config", () => {
         if (traced.includes("apiserver")) {
             expect(Array.isArray(cc.apiServer.extraArgs)).toBe(v1beta4);
             expect(argMap(cc.apiServer.extraArgs)).toEqual({ "tracing-config-file": "/etc/kubetracing/apiserver-tracing.yaml" });
-            expect(cc.apiServer.extraVolumes).toEqual([{ name: "kubetracing", hostPath: "/etc/kubetracing", mountPath: "/etc/kubetracing", readOnly: true, pathType: "DirectoryOrCreate" }]);
-            expect(cfg.nodes[0].extraMounts).toContainEqual({ hostPath: "./apiserver-tracing.yaml", containerPath: "/etc/kubetracing/apiserver-tracing.yaml", readOnly: true });
+            expect(cc.apiServer.extraVolumes).toEqual([
+                { name: "kubetracing", hostPath: "/etc/kubetracing", mountPath: "/etc/kubetracing", readOnly: true, pathType: "DirectoryOrCreate" },
+            ]);
+            expect(cfg.nodes[0].extraMounts).toContainEqual({
+                hostPath: "./apiserver-tracing.yaml",
+                containerPath: "/etc/kubetracing/apiserver-tracing.yaml",
+                readOnly: true,
+            });
         } else {
             expect(cc?.apiServer).toBeUndefined();
         }
@@ -136,7 +151,9 @@ describe("kind config", () => {
             expect(cc?.etcd).toBeUndefined();
         }
         const kubelet = kubeadmPatch(cfg, "KubeletConfiguration");
-        expect(kubelet?.tracing).toEqual(traced.includes("kubelet") ? { endpoint: "kubetracing-test-collector:4317", samplingRatePerMillion: 100000 } : undefined);
+        expect(kubelet?.tracing).toEqual(
+            traced.includes("kubelet") ? { endpoint: "kubetracing-test-collector:4317", samplingRatePerMillion: 100000 } : undefined,
+        );
         for (const n of cfg.nodes) {
             const dropIn = (n.extraMounts ?? []).find((m: any) => m.containerPath === "/etc/systemd/system/containerd.service.d/10-kubetracing.conf");
             expect(Boolean(dropIn)).toBe(traced.includes("containerd"));
@@ -176,7 +193,12 @@ describe("kind config", () => {
 
     it("lists the mounted files as artifacts the engine needs beside its config", () => {
         const r = renderOf({ engine: "kind" });
-        expect(r.artifacts.filter((a) => a.neededByEngine).map((a) => a.fileName).sort()).toEqual(["apiserver-tracing.yaml", "containerd-otel.conf", "kind-config.yaml"]);
+        expect(
+            r.artifacts
+                .filter((a) => a.neededByEngine)
+                .map((a) => a.fileName)
+                .sort(),
+        ).toEqual(["apiserver-tracing.yaml", "containerd-otel.conf", "kind-config.yaml"]);
     });
 });
 

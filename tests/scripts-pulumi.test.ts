@@ -8,16 +8,22 @@ import { PROJECT_DIR, useTempDirs } from "./helpers";
 
 const tempDir = useTempDirs("scripts-pulumi");
 
-interface FakePulumi { version?: string }
+interface FakePulumi {
+    version?: string;
+}
 
 /** A PATH with a fake pulumi (and docker, which up.sh only looks for); the log says what pulumi saw. */
 function fakeTools(fake: FakePulumi = {}): { path: string; log: string } {
     const dir = tempDir("bin");
     const log = path.join(dir, "pulumi.log");
-    fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/bash
+    fs.writeFileSync(
+        path.join(dir, "pulumi"),
+        `#!/bin/bash
 if [ "$1" = version ]; then echo "${fake.version ?? "v3.274.1"}"; exit 0; fi
 echo "$* | passphrase=\${PULUMI_CONFIG_PASSPHRASE-<unset>} | file=\${PULUMI_CONFIG_PASSPHRASE_FILE-<unset>}" >> ${log}
-`, { mode: 0o755 });
+`,
+        { mode: 0o755 },
+    );
     fs.writeFileSync(path.join(dir, "docker"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
     return { path: `${dir}:/usr/bin:/bin`, log };
 }
@@ -27,13 +33,17 @@ function freshClone(): string {
     const root = tempDir("clone");
     fs.mkdirSync(path.join(root, "scripts", "lib"), { recursive: true });
     fs.mkdirSync(path.join(root, "node_modules"));
-    for (const f of ["scripts/up.sh", "scripts/lib/pulumi-cli.sh", "Pulumi.yaml", "Pulumi.dev.example.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(root, f));
+    for (const f of ["scripts/up.sh", "scripts/lib/pulumi-cli.sh", "Pulumi.yaml", "Pulumi.dev.example.yaml"])
+        fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(root, f));
     return root;
 }
 
 function up(fake: FakePulumi, env: Record<string, string> = {}, root = freshClone(), args: string[] = ["dev"]) {
     const tools = fakeTools(fake);
-    const r = spawnSync("/bin/bash", [path.join(root, "scripts", "up.sh"), ...args], { env: { PATH: tools.path, HOME: tempDir("home"), ...env }, encoding: "utf8" });
+    const r = spawnSync("/bin/bash", [path.join(root, "scripts", "up.sh"), ...args], {
+        env: { PATH: tools.path, HOME: tempDir("home"), ...env },
+        encoding: "utf8",
+    });
     const calls = fs.existsSync(tools.log) ? fs.readFileSync(tools.log, "utf8").trim().split("\n") : [];
     return { status: r.status, stderr: r.stderr, calls, root };
 }

@@ -179,7 +179,9 @@ describe("warnings and namespaces", () => {
 
     it("knows exactly the namespaces of the Pulumi packages the program depends on", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
-        const fromPackages = Object.keys(pkg.dependencies).filter((d) => d.startsWith("@pulumi/")).map((d) => d.slice("@pulumi/".length));
+        const fromPackages = Object.keys(pkg.dependencies)
+            .filter((d) => d.startsWith("@pulumi/"))
+            .map((d) => d.slice("@pulumi/".length));
         expect([...PROVIDER_NAMESPACES].sort()).toEqual(fromPackages.sort());
     });
 

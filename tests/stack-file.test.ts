@@ -4,16 +4,18 @@ import { settingsOf } from "./helpers";
 
 describe("stack files", () => {
     it("hands plain scalars over as the text written, lists and maps as their values", () => {
-        const config = readStackConfig([
-            "config:",
-            "  kubetracing:kubernetesVersion: 1.30",
-            "  kubetracing:workers: 2",
-            "  kubetracing:inClusterCollector: true",
-            "  kubetracing:jaegerImage: 'jaeger:2.19.0'",
-            "  kubetracing:tracedComponents: [etcd, kubelet]",
-            "  kubetracing:collectorImage:",
-            "  aws:tags: {team: x}",
-        ].join("\n"));
+        const config = readStackConfig(
+            [
+                "config:",
+                "  kubetracing:kubernetesVersion: 1.30",
+                "  kubetracing:workers: 2",
+                "  kubetracing:inClusterCollector: true",
+                "  kubetracing:jaegerImage: 'jaeger:2.19.0'",
+                "  kubetracing:tracedComponents: [etcd, kubelet]",
+                "  kubetracing:collectorImage:",
+                "  aws:tags: {team: x}",
+            ].join("\n"),
+        );
         expect({ ...config }).toEqual({
             "kubetracing:kubernetesVersion": "1.30",
             "kubetracing:workers": "2",
@@ -27,7 +29,9 @@ describe("stack files", () => {
     });
 
     it.each(["2.0", "0x5", "1e1", "+2", "2_0"])("an integer setting written %s is refused, as pulumi up refuses it", (text) => {
-        expect(() => settingsOf(readStackConfig(`config:\n  kubetracing:workers: ${text}\n`))).toThrow(new RegExp(`kubetracing:workers = "${text.replace("+", "\\+")}": expected a whole number`));
+        expect(() => settingsOf(readStackConfig(`config:\n  kubetracing:workers: ${text}\n`))).toThrow(
+            new RegExp(`kubetracing:workers = "${text.replace("+", "\\+")}": expected a whole number`),
+        );
     });
 
     it("reads the old namespace:config:name form as Pulumi does", () => {

@@ -11,15 +11,20 @@ process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
 });
 pulumi.runtime.setAllConfig({});
-void pulumi.runtime.setMocks({
-    newResource: (args) => {
-        const state: Record<string, unknown> = { ...args.inputs };
-        if (args.name.endsWith("-kubeconfig")) state.stdout = kubeconfigText;
-        if (args.type === "docker:index/container:Container") {
-            state.ports = (args.inputs.ports ?? []).map((p: { internal: number }, i: number) => ({ ...p, external: 32768 + i }));
-        }
-        return { id: `${args.name}-id`, state };
+void pulumi.runtime.setMocks(
+    {
+        newResource: (args) => {
+            const state: Record<string, unknown> = { ...args.inputs };
+            if (args.name.endsWith("-kubeconfig")) state.stdout = kubeconfigText;
+            if (args.type === "docker:index/container:Container") {
+                state.ports = (args.inputs.ports ?? []).map((p: { internal: number }, i: number) => ({ ...p, external: 32768 + i }));
+            }
+            return { id: `${args.name}-id`, state };
+        },
+        call: (args) => args.inputs,
     },
-    call: (args) => args.inputs,
-}, "kubetracing", "child", false);
+    "kubetracing",
+    "child",
+    false,
+);
 require("../index");

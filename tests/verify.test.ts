@@ -60,20 +60,24 @@ class FakeJaeger {
             }
             const body = {
                 result: {
-                    resourceSpans: [{
-                        resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
-                        scopeSpans: [{
-                            scope: { name: "go.etcd.io/etcd" },
-                            spans: matching.map((s, i) => ({
-                                traceId: "0af7651916cd43dd8448eb211c80319c",
-                                spanId: `b7ad6b71692033${String(i).padStart(2, "0")}`,
-                                name: s.name,
-                                kind: 2,
-                                startTimeUnixNano: `${BigInt(s.startMs) * 1_000_000n}`,
-                                endTimeUnixNano: `${BigInt(s.startMs + 3) * 1_000_000n}`,
-                            })),
-                        }],
-                    }],
+                    resourceSpans: [
+                        {
+                            resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
+                            scopeSpans: [
+                                {
+                                    scope: { name: "go.etcd.io/etcd" },
+                                    spans: matching.map((s, i) => ({
+                                        traceId: "0af7651916cd43dd8448eb211c80319c",
+                                        spanId: `b7ad6b71692033${String(i).padStart(2, "0")}`,
+                                        name: s.name,
+                                        kind: 2,
+                                        startTimeUnixNano: `${BigInt(s.startMs) * 1_000_000n}`,
+                                        endTimeUnixNano: `${BigInt(s.startMs + 3) * 1_000_000n}`,
+                                    })),
+                                },
+                            ],
+                        },
+                    ],
                 },
             };
             res.setHeader("Content-Type", "application/json");
@@ -159,7 +163,11 @@ describe("verify", () => {
             { service: "apiserver", name: "HTTP GET", startMs: at(io, 2) },
             { service: "kubelet", name: "x", startMs: at(io, 2) },
         ];
-        const report = await verify(outputsFor(jaeger.url, { samplingRatePerMillion: { etcd: 0, apiserver: 1000, kubelet: 1000, containerd: 1000 } }), io, options);
+        const report = await verify(
+            outputsFor(jaeger.url, { samplingRatePerMillion: { etcd: 0, apiserver: 1000, kubelet: 1000, containerd: 1000 } }),
+            io,
+            options,
+        );
         expect(report.exitCode).toBe(EXIT.missing);
         expect(report.components.filter((c) => c.spans === 0).map((c) => c.component)).toEqual(["etcd", "containerd"]);
         expect(report.components.find((c) => c.component === "etcd")!.likelyCause).toMatch(/^sampling rate is 0: set kubetracing:etcdSamplingRatePerMillion/);
@@ -203,10 +211,20 @@ describe("verify", () => {
     });
 
     it("reads OTLP-JSON: keeps only the asked service, treats 404 as none, fails loudly on other errors", () => {
-        const body = JSON.stringify({ result: { resourceSpans: [
-            { resource: { attributes: [{ key: "service.name", value: { stringValue: "etcd" } }] }, scopeSpans: [{ spans: [{ name: "a", startTimeUnixNano: "1" }] }] },
-            { resource: { attributes: [{ key: "service.name", value: { stringValue: "apiserver" } }] }, scopeSpans: [{ spans: [{ name: "b", startTimeUnixNano: "2" }] }] },
-        ] } });
+        const body = JSON.stringify({
+            result: {
+                resourceSpans: [
+                    {
+                        resource: { attributes: [{ key: "service.name", value: { stringValue: "etcd" } }] },
+                        scopeSpans: [{ spans: [{ name: "a", startTimeUnixNano: "1" }] }],
+                    },
+                    {
+                        resource: { attributes: [{ key: "service.name", value: { stringValue: "apiserver" } }] },
+                        scopeSpans: [{ spans: [{ name: "b", startTimeUnixNano: "2" }] }],
+                    },
+                ],
+            },
+        });
         expect(spansOfTracesResponse({ status: 200, body }, "etcd").map((s) => s.name)).toEqual(["a"]);
         expect(spansOfTracesResponse({ status: 404, body: '{"error":{"httpCode":404,"message":"No traces found"}}\n' }, "etcd")).toEqual([]);
         expect(() => spansOfTracesResponse({ status: 500, body: "boom" }, "etcd")).toThrow(/\/api\/v3\/traces answered HTTP 500 \(expected 200\): "boom"/);
@@ -247,10 +265,14 @@ describe("npm run verify (the CLI)", () => {
 
     it("the process exits 1 and says MISSING when a component has no spans", async () => {
         jaeger.spans = all.filter((s) => s !== "kubelet").map((service) => ({ service, name: "x", startMs: Date.now() - 2000 }));
-        const child = spawn(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "scripts/verify.ts", "--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--timeout", "1"], {
-            cwd: PROJECT_DIR,
-            stdio: ["ignore", "pipe", "ignore"],
-        });
+        const child = spawn(
+            path.join(PROJECT_DIR, "node_modules/.bin/ts-node"),
+            ["--transpile-only", "--swc", "scripts/verify.ts", "--outputs", outputsFile(outputsFor(jaeger.url)), "--no-activity", "--timeout", "1"],
+            {
+                cwd: PROJECT_DIR,
+                stdio: ["ignore", "pipe", "ignore"],
+            },
+        );
         let stdout = "";
         child.stdout.on("data", (d) => (stdout += d));
         const status = await new Promise((r) => child.on("exit", r));
@@ -285,12 +307,28 @@ describe("npm run verify (the CLI)", () => {
         ["null", "null", /the outputs are null, not an object of stack outputs/],
         ["a list", "[1]", /the outputs are a list/],
         ["not JSON", "{jaegerUrl", /cannot use the stack outputs: .*JSON/],
-        ["an unknown component", { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd", "scheduler"] }, /tracedComponents \["etcd","scheduler"\]: expected a non-empty list of distinct components from etcd, apiserver, kubelet, containerd/],
+        [
+            "an unknown component",
+            { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd", "scheduler"] },
+            /tracedComponents \["etcd","scheduler"\]: expected a non-empty list of distinct components from etcd, apiserver, kubelet, containerd/,
+        ],
         ["an empty tracedComponents", { jaegerUrl: "http://127.0.0.1:1", tracedComponents: [] }, /tracedComponents \[\]: expected a non-empty list/],
-        ["a component twice", { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd", "etcd"] }, /tracedComponents \["etcd","etcd"\]: expected a non-empty list of distinct/],
-        ["a file: jaegerUrl", { jaegerUrl: "file:///etc/passwd", tracedComponents: ["etcd"] }, /jaegerUrl "file:\/\/\/etc\/passwd": expected an http:\/\/ or https:\/\/ URL/],
+        [
+            "a component twice",
+            { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd", "etcd"] },
+            /tracedComponents \["etcd","etcd"\]: expected a non-empty list of distinct/,
+        ],
+        [
+            "a file: jaegerUrl",
+            { jaegerUrl: "file:///etc/passwd", tracedComponents: ["etcd"] },
+            /jaegerUrl "file:\/\/\/etc\/passwd": expected an http:\/\/ or https:\/\/ URL/,
+        ],
         ["a jaegerUrl that is no URL", { jaegerUrl: "127.0.0.1:16686", tracedComponents: ["etcd"] }, /jaegerUrl "127.0.0.1:16686": expected an http/],
-        ["a kubeconfig that is no text", { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd"], kubeconfig: { a: 1 } }, /kubeconfig: expected the kubeconfig's text/],
+        [
+            "a kubeconfig that is no text",
+            { jaegerUrl: "http://127.0.0.1:1", tracedComponents: ["etcd"], kubeconfig: { a: 1 } },
+            /kubeconfig: expected the kubeconfig's text/,
+        ],
     ])("exits 2, with a JSON report under --json, for outputs that are %s", async (_what, outputs, message) => {
         expect(await main(["--outputs", outputsFile(outputs), "--no-activity", "--json"])).toBe(2);
         expect(err.join()).toMatch(message);
@@ -321,7 +359,12 @@ describe("npm run verify (the CLI)", () => {
         ["a 302", 302, "", /answered HTTP 302 \(expected 200\)/],
         ["null", 200, "null", /no "result" object/],
         ["resourceSpans: {}", 200, '{"result": {"resourceSpans": {}}}', /"resourceSpans" that is not a list/],
-        ["a non-numeric startTimeUnixNano", 200, spanBody({ name: "x", startTimeUnixNano: "yesterday" }), /a span without a name and a startTimeUnixNano in nanoseconds/],
+        [
+            "a non-numeric startTimeUnixNano",
+            200,
+            spanBody({ name: "x", startTimeUnixNano: "yesterday" }),
+            /a span without a name and a startTimeUnixNano in nanoseconds/,
+        ],
         ["a span without a name", 200, spanBody({ startTimeUnixNano: "1" }), /a span without a name/],
         ["a binary body", 200, "\u0000\u0001\u0002", /not JSON: "\?\?\?"/],
     ])("exits 3, with a JSON report, when the traces query answers %s", async (_what, status, body, message) => {
@@ -350,7 +393,9 @@ describe("npm run verify (the CLI)", () => {
         jaeger.override = (req, res) => {
             if (req.url!.startsWith("/api/v3/services")) return false;
             res.writeHead(200, { "Content-Type": "application/json" });
-            const pump = () => { while (res.write(chunk)); };
+            const pump = () => {
+                while (res.write(chunk));
+            };
             res.on("drain", pump);
             pump();
             return true;
@@ -394,7 +439,9 @@ describe("the test pod", () => {
         const dir = tempDir("kubectl");
         const log = path.join(dir, "calls.log");
         process.env.PATH = `${dir}:${originalPath}`;
-        fs.writeFileSync(path.join(dir, "kubectl"), `#!/bin/bash
+        fs.writeFileSync(
+            path.join(dir, "kubectl"),
+            `#!/bin/bash
 if [ "$1" = version ]; then exit 0; fi
 [ "$1" = --kubeconfig ] && config=$2 && shift 2
 echo "$* | kubeconfig=$config | $(cat "$config" | head -c 200 | tr '\\n' ' ')" >> ${log}
@@ -402,7 +449,9 @@ if [ "$1" = run ]; then
   ${{ ok: ":", fail: 'echo "error: You must be logged in to the server (Unauthorized)" >&2; exit 1', hang: `echo $$ > ${dir}/run.pid; exec sleep 60` }[behaviour]}
 fi
 exit 0
-`, { mode: 0o755 });
+`,
+            { mode: 0o755 },
+        );
         return { dir, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []) };
     };
     const originalPath = process.env.PATH;
@@ -436,7 +485,9 @@ exit 0
         }
         expect(JSON.parse(out.join(""))).toMatchObject({
             exitCode: 2,
-            error: expect.stringMatching(/could not create the test pod with the stack's kubeconfig: kubectl run failed: error: You must be logged in .*; pass --no-activity/),
+            error: expect.stringMatching(
+                /could not create the test pod with the stack's kubeconfig: kubectl run failed: error: You must be logged in .*; pass --no-activity/,
+            ),
         });
         expect(kubectl.calls().map((c) => c.split(" ")[0])).toEqual(["run"]);
     }, 20_000);
@@ -446,17 +497,22 @@ exit 0
         const tmp = tempDir("child-tmp");
         const f = path.join(tempDir("outputs"), "outputs.json");
         fs.writeFileSync(f, JSON.stringify({ ...outputsFor(jaeger.url), kubeconfig: KUBECONFIG }));
-        const child = spawn(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "scripts/verify.ts", "--outputs", f, "--timeout", "30"], {
-            cwd: PROJECT_DIR,
-            env: { ...process.env, TMPDIR: tmp, TEMP: tmp, TMP: tmp },
-            stdio: "ignore",
-        });
+        const child = spawn(
+            path.join(PROJECT_DIR, "node_modules/.bin/ts-node"),
+            ["--transpile-only", "--swc", "scripts/verify.ts", "--outputs", f, "--timeout", "30"],
+            {
+                cwd: PROJECT_DIR,
+                env: { ...process.env, TMPDIR: tmp, TEMP: tmp, TMP: tmp },
+                stdio: "ignore",
+            },
+        );
         const exited = new Promise((r) => child.on("exit", r));
         for (let i = 0; i < 200 && !kubectl.calls().some((c) => c.startsWith("run")); i++) await new Promise((r) => setTimeout(r, 50));
         expect(kubectl.calls().some((c) => c.startsWith("run"))).toBe(true);
         child.kill("SIGTERM");
         await exited;
-        const leftovers = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+        const leftovers = (dir: string): string[] =>
+            fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : [path.join(dir, e.name)]));
         const withCredentials = leftovers(tmp).filter((file) => fs.readFileSync(file, "utf8").includes("S0VZLVNFQ1JFVA=="));
         // The fake `kubectl run` outlives its killed parent; stop it.
         const pidFile = path.join(kubectl.dir, "run.pid");

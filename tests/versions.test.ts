@@ -5,41 +5,44 @@ import { findRelease, releasesOf, supportedMinors, tracingFacts, collectorFacts,
 // otlp (containerd has its OTLP span processor) from k3s-io/k3s and kind sources (config-files/versions.ts).
 describe("version table: facts per engine release", () => {
     it.each`
-        engine    | version      | release             | etcd        | containerd  | apiVersion                            | etcdPrefix         | sampling | toml     | kubeadm | otlp
-        ${"k3d"}  | ${"1.29.0"}  | ${"v1.29.0+k3s1"}   | ${"3.5.9"}  | ${"1.7.11"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"k3d"}  | ${"1.29.5"}  | ${"v1.29.5+k3s1"}   | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"k3d"}  | ${"1.29.6"}  | ${"v1.29.6+k3s2"}   | ${"3.5.13"} | ${"1.7.17"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"k3d"}  | ${"1.30"}    | ${"v1.30.14+k3s2"}  | ${"3.5.21"} | ${"1.7.27"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"k3d"}  | ${"1.30.1"}  | ${"v1.30.1+k3s1"}   | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"k3d"}  | ${"1.31"}    | ${"v1.31.14+k3s1"}  | ${"3.5.21"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"k3d"}  | ${"1.33"}    | ${"v1.33.7+k3s3"}   | ${"3.5.26"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"k3d"}  | ${"1.34"}    | ${"v1.34.9+k3s1"}   | ${"3.6.12"} | ${"2.2.5"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"k3d"}  | ${"1.37"}    | ${"v1.37.1+k3s1"}   | ${"3.7.1"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
-        ${"kind"} | ${"1.29.2"}  | ${"v0.22.0"}        | ${"3.5.10"} | ${"1.7.13"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${true}
-        ${"kind"} | ${"1.29.4"}  | ${"v0.23.0"}        | ${"3.5.12"} | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${true}
-        ${"kind"} | ${"1.29.8"}  | ${"v0.24.0"}        | ${"3.5.12"} | ${"1.7.18"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
-        ${"kind"} | ${"1.29"}    | ${"v0.27.0"}        | ${"3.5.12"} | ${"2.0.2"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
-        ${"kind"} | ${"1.33.1"}  | ${"v0.29.0"}        | ${"3.5.15"} | ${"2.1.1"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
-        ${"kind"} | ${"1.34"}    | ${"v0.33.0"}        | ${"3.6.4"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
-        ${"kind"} | ${"1.35.0"}  | ${"v0.31.0"}        | ${"3.6.4"}  | ${"2.2.0"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
-        ${"kind"} | ${"1.36.1"}  | ${"v0.32.0"}        | ${"3.6.4"}  | ${"2.3.1"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"} | ${true}
-        ${"kind"} | ${"1.37"}    | ${"v0.33.0"}        | ${"3.7.0"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"} | ${true}
-    `("$engine $version → $release: etcd $etcd, containerd $containerd", ({ engine, version, release, etcd, containerd, apiVersion, etcdPrefix, sampling, toml, kubeadm, otlp }) => {
-        const r = findRelease(engine, version)!;
-        expect(r.engineRelease).toBe(release);
-        const facts = tracingFacts(r);
-        expect(facts.etcd.version).toBe(etcd);
-        expect(facts.containerd.version).toBe(containerd);
-        expect(facts.apiserverTracingApiVersion).toBe(apiVersion);
-        expect(facts.etcd.flags.address).toBe(`${etcdPrefix}distributed-tracing-address`);
-        expect(facts.etcd.flags.enable).toBe(`${etcdPrefix}enable-distributed-tracing`);
-        expect(facts.etcd.samplingFlagSupported).toBe(sampling);
-        expect(facts.containerd.readsTomlTracing).toBe(toml);
-        // k3s's embedded containerd has no OTLP span processor (k3s pkg/containerd/builtins*.go); kind's is upstream's.
-        expect(facts.containerd.otlpProcessor).toBe(otlp);
-        expect(facts.containerd.withoutOtlpProcessor === undefined).toBe(otlp);
-        if (engine === "kind") expect(facts.kubeadmApiVersion).toBe(kubeadm);
-    });
+        engine    | version     | release            | etcd        | containerd  | apiVersion                           | etcdPrefix         | sampling | toml     | kubeadm                     | otlp
+        ${"k3d"}  | ${"1.29.0"} | ${"v1.29.0+k3s1"}  | ${"3.5.9"}  | ${"1.7.11"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.29.5"} | ${"v1.29.5+k3s1"}  | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.29.6"} | ${"v1.29.6+k3s2"}  | ${"3.5.13"} | ${"1.7.17"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.30"}   | ${"v1.30.14+k3s2"} | ${"3.5.21"} | ${"1.7.27"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.30.1"} | ${"v1.30.1+k3s1"}  | ${"3.5.9"}  | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.31"}   | ${"v1.31.14+k3s1"} | ${"3.5.21"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.33"}   | ${"v1.33.7+k3s3"}  | ${"3.5.26"} | ${"2.1.5"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.34"}   | ${"v1.34.9+k3s1"}  | ${"3.6.12"} | ${"2.2.5"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"k3d"}  | ${"1.37"}   | ${"v1.37.1+k3s1"}  | ${"3.7.1"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${false}
+        ${"kind"} | ${"1.29.2"} | ${"v0.22.0"}       | ${"3.5.10"} | ${"1.7.13"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${false} | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.29.4"} | ${"v0.23.0"}       | ${"3.5.12"} | ${"1.7.15"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${true}  | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.29.8"} | ${"v0.24.0"}       | ${"3.5.12"} | ${"1.7.18"} | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.29"}   | ${"v0.27.0"}       | ${"3.5.12"} | ${"2.0.2"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.33.1"} | ${"v0.29.0"}       | ${"3.5.15"} | ${"2.1.1"}  | ${"apiserver.config.k8s.io/v1beta1"} | ${"experimental-"} | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.34"}   | ${"v0.33.0"}       | ${"3.6.4"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.35.0"} | ${"v0.31.0"}       | ${"3.6.4"}  | ${"2.2.0"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta3"} | ${true}
+        ${"kind"} | ${"1.36.1"} | ${"v0.32.0"}       | ${"3.6.4"}  | ${"2.3.1"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"} | ${true}
+        ${"kind"} | ${"1.37"}   | ${"v0.33.0"}       | ${"3.7.0"}  | ${"2.3.4"}  | ${"apiserver.config.k8s.io/v1"}      | ${""}              | ${true}  | ${false} | ${"kubeadm.k8s.io/v1beta4"} | ${true}
+    `(
+        "$engine $version → $release: etcd $etcd, containerd $containerd",
+        ({ engine, version, release, etcd, containerd, apiVersion, etcdPrefix, sampling, toml, kubeadm, otlp }) => {
+            const r = findRelease(engine, version)!;
+            expect(r.engineRelease).toBe(release);
+            const facts = tracingFacts(r);
+            expect(facts.etcd.version).toBe(etcd);
+            expect(facts.containerd.version).toBe(containerd);
+            expect(facts.apiserverTracingApiVersion).toBe(apiVersion);
+            expect(facts.etcd.flags.address).toBe(`${etcdPrefix}distributed-tracing-address`);
+            expect(facts.etcd.flags.enable).toBe(`${etcdPrefix}enable-distributed-tracing`);
+            expect(facts.etcd.samplingFlagSupported).toBe(sampling);
+            expect(facts.containerd.readsTomlTracing).toBe(toml);
+            // k3s's embedded containerd has no OTLP span processor (k3s pkg/containerd/builtins*.go); kind's is upstream's.
+            expect(facts.containerd.otlpProcessor).toBe(otlp);
+            expect(facts.containerd.withoutOtlpProcessor === undefined).toBe(otlp);
+            if (engine === "kind") expect(facts.kubeadmApiVersion).toBe(kubeadm);
+        },
+    );
 
     it("pins every kind node image by digest and every k3s image by exact tag", () => {
         for (const r of releasesOf("kind")) expect(r.image).toMatch(/^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
@@ -63,7 +66,9 @@ describe("version table: facts per engine release", () => {
 
     it("says why k3s's containerd cannot trace, and refuses to guess for a k3s older than the evidence", () => {
         const k3s = findRelease("k3d", "1.36")!;
-        expect(tracingFacts(k3s).containerd.withoutOtlpProcessor).toMatch(/k3s runs containerd inside its own binary .*pkg\/containerd\/builtins.*io\.containerd\.tracing\.processor\.v1\.otlp/);
+        expect(tracingFacts(k3s).containerd.withoutOtlpProcessor).toMatch(
+            /k3s runs containerd inside its own binary .*pkg\/containerd\/builtins.*io\.containerd\.tracing\.processor\.v1\.otlp/,
+        );
         // k3s 1.22 to 1.26 ran a standalone containerd built from upstream's cmd/containerd, tracing plugin included.
         const older = { ...k3s, kubernetes: "1.26.3", kubernetesMinor: "1.26", engineRelease: "v1.26.3+k3s1", containerd: "1.6.19" };
         expect(() => tracingFacts(older)).toThrow(/k3s v1\.26\.3\+k3s1: whether its containerd has the OTLP span processor is not settled/);
@@ -76,17 +81,20 @@ describe("version table: facts per engine release", () => {
     });
 
     // Every row, not a random sample: a rule broken for one release must fail here.
-    it.each([...releasesOf("k3d"), ...releasesOf("kind")].map((r) => [r.engine, r.engineRelease, r] as const))("%s %s follows the upstream rules", (_engine, _release, r) => {
-        const f = tracingFacts(r);
-        const [maj, min, patch] = f.etcd.version.split(".").map(Number);
-        expect(f.etcd.flags.samplingRate.startsWith("experimental-")).toBe(maj === 3 && min < 6);
-        expect(f.etcd.samplingFlagSupported).toBe(maj > 3 || min > 5 || patch >= 11);
-        const [, kmin] = r.kubernetes.split(".").map(Number);
-        expect(f.apiserverTracingApiVersion.endsWith(kmin >= 34 ? "/v1" : "/v1beta1")).toBe(true);
-        if (r.containerd.startsWith("2.")) expect(f.containerd.readsTomlTracing).toBe(false);
-        expect(f.containerd.otlpProcessor).toBe(r.engine === "kind");
-        expect(findRelease(r.engine, r.kubernetesMinor)).toBeDefined();
-    });
+    it.each([...releasesOf("k3d"), ...releasesOf("kind")].map((r) => [r.engine, r.engineRelease, r] as const))(
+        "%s %s follows the upstream rules",
+        (_engine, _release, r) => {
+            const f = tracingFacts(r);
+            const [maj, min, patch] = f.etcd.version.split(".").map(Number);
+            expect(f.etcd.flags.samplingRate.startsWith("experimental-")).toBe(maj === 3 && min < 6);
+            expect(f.etcd.samplingFlagSupported).toBe(maj > 3 || min > 5 || patch >= 11);
+            const [, kmin] = r.kubernetes.split(".").map(Number);
+            expect(f.apiserverTracingApiVersion.endsWith(kmin >= 34 ? "/v1" : "/v1beta1")).toBe(true);
+            if (r.containerd.startsWith("2.")) expect(f.containerd.readsTomlTracing).toBe(false);
+            expect(f.containerd.otlpProcessor).toBe(r.engine === "kind");
+            expect(findRelease(r.engine, r.kubernetesMinor)).toBeDefined();
+        },
+    );
 });
 
 // Cutoffs no pinned release sits on exactly: each is tested on both sides with a synthetic release
@@ -95,10 +103,10 @@ describe("version cutoffs between pinned releases", () => {
     const kind = findRelease("kind", "1.29.2")!;
 
     it.each`
-        etcdImage                            | sampling
-        ${"registry.k8s.io/etcd:3.5.10-0"}   | ${false}
-        ${"registry.k8s.io/etcd:3.5.11-0"}   | ${true}
-        ${"registry.k8s.io/etcd:3.5.12-0"}   | ${true}
+        etcdImage                          | sampling
+        ${"registry.k8s.io/etcd:3.5.10-0"} | ${false}
+        ${"registry.k8s.io/etcd:3.5.11-0"} | ${true}
+        ${"registry.k8s.io/etcd:3.5.12-0"} | ${true}
     `("etcd $etcdImage has a sampling-rate flag: $sampling (etcd v3.5.11 added it)", ({ etcdImage, sampling }) => {
         expect(tracingFacts(kind, etcdImage).etcd.samplingFlagSupported).toBe(sampling);
     });

@@ -11,12 +11,15 @@ const steps = (wf: any) => Object.values(wf.jobs).flatMap((job: any) => job.step
 const bashN = (script: string) => spawnSync("bash", ["-n", "-c", script.replace(/\$\{\{[^}]*\}\}/g, "X")], { encoding: "utf8" });
 
 describe("GitHub workflows", () => {
-    it.each(fs.readdirSync(path.join(PROJECT_DIR, ".github", "workflows")))("%s: every run block is valid bash and every action pinned to a release", (name) => {
-        for (const step of steps(workflow(name)) as any[]) {
-            if (step.run) expect(bashN(step.run).stderr).toBe("");
-            if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+(\.\d+)*$/);
-        }
-    });
+    it.each(fs.readdirSync(path.join(PROJECT_DIR, ".github", "workflows")))(
+        "%s: every run block is valid bash and every action pinned to a release",
+        (name) => {
+            for (const step of steps(workflow(name)) as any[]) {
+                if (step.run) expect(bashN(step.run).stderr).toBe("");
+                if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+(\.\d+)*$/);
+            }
+        },
+    );
 
     it("e2e runs scripts/e2e.sh for k3d and kind on a push, with pinned engine CLIs", () => {
         const wf = workflow("e2e.yml");
@@ -26,7 +29,9 @@ describe("GitHub workflows", () => {
         const runs = job.steps.map((s: any) => s.run ?? "").join("\n");
         expect(runs).toContain("bash scripts/e2e.sh ${{ matrix.engine }}");
         // k3d's version is stamped, as its release Makefile does, with the version it installs.
-        const k3d = runs.match(/go install -ldflags "-X github\.com\/k3d-io\/k3d\/v5\/version\.Version=(v5\.\d+\.\d+) [^"]*" github\.com\/k3d-io\/k3d\/v5@(v5\.\d+\.\d+)/);
+        const k3d = runs.match(
+            /go install -ldflags "-X github\.com\/k3d-io\/k3d\/v5\/version\.Version=(v5\.\d+\.\d+) [^"]*" github\.com\/k3d-io\/k3d\/v5@(v5\.\d+\.\d+)/,
+        );
         expect(k3d).not.toBeNull();
         expect(k3d![1]).toBe(k3d![2]);
         expect(runs).toMatch(/go install sigs\.k8s\.io\/kind@v0\.\d+\.\d+/);
@@ -56,7 +61,12 @@ describe("GitHub workflows", () => {
 });
 
 describe("shell scripts", () => {
-    it.each(fs.readdirSync(path.join(PROJECT_DIR, "scripts")).filter((f) => f.endsWith(".sh")).concat(["../.ci/run"]))("%s is valid bash", (file) => {
+    it.each(
+        fs
+            .readdirSync(path.join(PROJECT_DIR, "scripts"))
+            .filter((f) => f.endsWith(".sh"))
+            .concat(["../.ci/run"]),
+    )("%s is valid bash", (file) => {
         expect(spawnSync("bash", ["-n", path.join(PROJECT_DIR, "scripts", file)], { encoding: "utf8" }).stderr).toBe("");
     });
 

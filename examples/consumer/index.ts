@@ -26,30 +26,47 @@ const endpoint = output("inClusterOtlpEndpoint") as pulumi.Output<InClusterOtlpE
 const provider = new k8s.Provider("traced-cluster", { kubeconfig });
 
 const labels = { app: "telemetrygen" };
-const app = new k8s.apps.v1.Deployment("telemetrygen", {
-    metadata: { labels },
-    spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-            metadata: { labels },
-            spec: {
-                containers: [{
-                    name: "telemetrygen",
-                    image: TELEMETRYGEN_IMAGE,
-                    // Kubernetes expands $(HOST_IP) in args from the env below.
-                    args: ["traces", "--otlp-insecure", "--otlp-endpoint", endpoint.grpc, "--rate", "1", "--duration", "87600h", "--service", "kubetracing-consumer"],
-                    env: [
-                        { name: endpoint.hostIpEnv, valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
-                        // For SDK-instrumented apps the same endpoint, as the standard variable:
-                        { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: endpoint.http },
+const app = new k8s.apps.v1.Deployment(
+    "telemetrygen",
+    {
+        metadata: { labels },
+        spec: {
+            replicas: 1,
+            selector: { matchLabels: labels },
+            template: {
+                metadata: { labels },
+                spec: {
+                    containers: [
+                        {
+                            name: "telemetrygen",
+                            image: TELEMETRYGEN_IMAGE,
+                            // Kubernetes expands $(HOST_IP) in args from the env below.
+                            args: [
+                                "traces",
+                                "--otlp-insecure",
+                                "--otlp-endpoint",
+                                endpoint.grpc,
+                                "--rate",
+                                "1",
+                                "--duration",
+                                "87600h",
+                                "--service",
+                                "kubetracing-consumer",
+                            ],
+                            env: [
+                                { name: endpoint.hostIpEnv, valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+                                // For SDK-instrumented apps the same endpoint, as the standard variable:
+                                { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: endpoint.http },
+                            ],
+                            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                        },
                     ],
-                    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                }],
+                },
             },
         },
     },
-}, { provider });
+    { provider },
+);
 
 // What was deployed, as the cluster reports it, and where to look for its spans.
 export const deployment = app.metadata.name;

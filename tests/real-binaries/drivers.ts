@@ -84,7 +84,10 @@ export async function waitForEtcd(run: EtcdRun, etcdctl: string): Promise<void> 
 }
 
 export function putAndGet(run: EtcdRun, etcdctl: string): void {
-    for (const args of [["put", "kubetracing", "hello"], ["get", "kubetracing"]]) {
+    for (const args of [
+        ["put", "kubetracing", "hello"],
+        ["get", "kubetracing"],
+    ]) {
         const r = spawnSync(etcdctl, ["--endpoints", run.client, ...args], { encoding: "utf8" });
         if (r.status !== 0) throw new Error(`etcdctl ${args.join(" ")}: ${r.stderr}`);
     }
@@ -110,17 +113,22 @@ export function k3sContainerdEnv(raw: Record<string, unknown>, receiverUrl: stri
 export function kindDropInEnv(raw: Record<string, unknown>, receiverUrl: string): Record<string, string> {
     const dropIn = file(renderOf({ engine: "kind", ...raw }), "containerd-systemd-dropin");
     return Object.fromEntries(
-        dropIn.split("\n").filter((l) => l.startsWith("Environment=")).map((l) => {
-            const [key, ...value] = JSON.parse(l.slice("Environment=".length)).split("=");
-            return [key, value.join("=").replace(RENDERED_COLLECTOR, receiverUrl)];
-        }),
+        dropIn
+            .split("\n")
+            .filter((l) => l.startsWith("Environment="))
+            .map((l) => {
+                const [key, ...value] = JSON.parse(l.slice("Environment=".length)).split("=");
+                return [key, value.join("=").replace(RENDERED_COLLECTOR, receiverUrl)];
+            }),
     );
 }
 
 /** The rendered tracing TOML: k3s's template minus its `{{ template "base" . }}` line, or kind's patch. */
 export function renderedToml(raw: Record<string, unknown>, receiverUrl: string): string {
     const r = renderOf(raw);
-    const toml = hasRole(r, "containerd-config-template") ? file(r, "containerd-config-template").replace(/^\{\{ template "base" \. \}\}\n/, "") : file(r, "containerd-config-patch");
+    const toml = hasRole(r, "containerd-config-template")
+        ? file(r, "containerd-config-template").replace(/^\{\{ template "base" \. \}\}\n/, "")
+        : file(r, "containerd-config-patch");
     return toml.replace(RENDERED_COLLECTOR, receiverUrl);
 }
 
@@ -161,7 +169,13 @@ export async function criListImages(socket: string): Promise<void> {
     const client = new grpc.Client(`unix://${socket}`, grpc.credentials.createInsecure());
     try {
         await new Promise<void>((resolve, reject) =>
-            client.makeUnaryRequest("/runtime.v1.ImageService/ListImages", (x: Buffer) => x, (x: Buffer) => x, Buffer.alloc(0), (err: Error | null) => (err ? reject(err) : resolve())),
+            client.makeUnaryRequest(
+                "/runtime.v1.ImageService/ListImages",
+                (x: Buffer) => x,
+                (x: Buffer) => x,
+                Buffer.alloc(0),
+                (err: Error | null) => (err ? reject(err) : resolve()),
+            ),
         );
     } finally {
         client.close();
@@ -172,4 +186,3 @@ export function ctr(suite: Suite, socket: string, ...args: string[]): void {
     const r = spawnSync(suite.bin("ctr"), ["--address", socket, ...args], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`ctr ${args.join(" ")}: ${r.stderr}`);
 }
-

@@ -13,9 +13,21 @@ describeWithBinaries("real etcd receives the rendered tracing settings", (suites
     afterEach(async () => receiver.close());
 
     const positive: [string, "k3s-config-file" | "command-line", () => Arg[]][] = [
-        ["k3d 1.33 (etcd 3.5 names, k3s config file)", "k3s-config-file", () => k3dEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 1000000 })],
-        ["kind 1.33 (etcd 3.5 flags, kubeadm extraArgs)", "command-line", () => kindEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 1000000 })],
-        ["kind 1.29.2 with kindEtcdImage 3.5.12 (sampling flag restored)", "command-line", () => kindEtcdArgs({ kubernetesVersion: "1.29.2", kindEtcdImage: "registry.k8s.io/etcd:3.5.12-0", etcdSamplingRatePerMillion: 1000000 })],
+        [
+            "k3d 1.33 (etcd 3.5 names, k3s config file)",
+            "k3s-config-file",
+            () => k3dEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 1000000 }),
+        ],
+        [
+            "kind 1.33 (etcd 3.5 flags, kubeadm extraArgs)",
+            "command-line",
+            () => kindEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 1000000 }),
+        ],
+        [
+            "kind 1.29.2 with kindEtcdImage 3.5.12 (sampling flag restored)",
+            "command-line",
+            () => kindEtcdArgs({ kubernetesVersion: "1.29.2", kindEtcdImage: "registry.k8s.io/etcd:3.5.12-0", etcdSamplingRatePerMillion: 1000000 }),
+        ],
     ];
     for (const suite of suites) {
         it.each(positive)(`etcd ${suite.etcd} (${suite.name}): %s → KV/Put and KV/Range spans as service "etcd"`, async (_title, mode, argsOf) => {
@@ -35,8 +47,16 @@ describeWithBinaries("real etcd receives the rendered tracing settings", (suites
     const etcd35 = suites[0];
     it.each([
         ["sampling rate 0", "k3s-config-file", () => pointAt(k3dEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 0 }), receiver.grpc)],
-        ["etcd 3.6 key names given to etcd 3.5 in a config file (ignored silently)", "k3s-config-file", () => pointAt(k3dEtcdArgs({ kubernetesVersion: "1.34", etcdSamplingRatePerMillion: 1000000 }), receiver.grpc)],
-        ["an http:// address", "command-line", () => pointAt(kindEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 1000000 }), `http://${receiver.grpc}`)],
+        [
+            "etcd 3.6 key names given to etcd 3.5 in a config file (ignored silently)",
+            "k3s-config-file",
+            () => pointAt(k3dEtcdArgs({ kubernetesVersion: "1.34", etcdSamplingRatePerMillion: 1000000 }), receiver.grpc),
+        ],
+        [
+            "an http:// address",
+            "command-line",
+            () => pointAt(kindEtcdArgs({ kubernetesVersion: "1.33", etcdSamplingRatePerMillion: 1000000 }), `http://${receiver.grpc}`),
+        ],
     ] as const)(`negative control on etcd ${etcd35?.etcd}: %s delivers no span`, async (_title, mode, argsOf) => {
         const run = await startEtcd(etcd35.bin("etcd"), mode, argsOf());
         try {

@@ -22,7 +22,13 @@ export function obtainBinaries(): Binaries {
     if (r.status !== 0) return { ok: false, reason: (r.stderr || `fetch-binaries exited ${r.status}`).trim() };
     const cache = r.stdout.trim();
     const suites = (["trixie", "sid"] as const).map((name) => {
-        const versions = Object.fromEntries(fs.readFileSync(path.join(cache, name, "versions"), "utf8").trim().split("\n").map((l) => l.split("=")));
+        const versions = Object.fromEntries(
+            fs
+                .readFileSync(path.join(cache, name, "versions"), "utf8")
+                .trim()
+                .split("\n")
+                .map((l) => l.split("=")),
+        );
         return { name, bin: (tool: string) => path.join(cache, name, "root", "usr", "bin", tool), etcd: versions.etcd, containerd: versions.containerd };
     });
     return { ok: true, suites };
@@ -89,7 +95,9 @@ export async function startReceiver(): Promise<Receiver> {
                 const from = spans.filter((s) => s.service === service);
                 if (names.every((n) => from.some((s) => s.name === n))) return from;
                 if (Date.now() > deadline) {
-                    throw new Error(`no ${names.join(", ")} spans from service ${service} within ${timeoutMs} ms; got ${JSON.stringify(spans.map((s) => [s.service, s.name]))}`);
+                    throw new Error(
+                        `no ${names.join(", ")} spans from service ${service} within ${timeoutMs} ms; got ${JSON.stringify(spans.map((s) => [s.service, s.name]))}`,
+                    );
                 }
                 await sleep(100);
             }
