@@ -76,8 +76,19 @@ export async function startApiServer(binary: string, etcdUrl: string, tracingCon
         if (ready.status === 200) break;
         if (Date.now() > deadline) {
             await proc.stop();
-            const failing = ready.body.split("\n").filter((l) => l.includes("[-]")).join("; ") || ready.body.slice(0, 300);
-            throw new Error(`kube-apiserver not ready in ${readyTimeoutMs} ms (${failing}); its log has ${proc.stderr().split("\n").filter((l) => /^E\d{4}/.test(l)).slice(-8).join("\n")}`);
+            const failing =
+                ready.body
+                    .split("\n")
+                    .filter((l) => l.includes("[-]"))
+                    .join("; ") || ready.body.slice(0, 300);
+            throw new Error(
+                `kube-apiserver not ready in ${readyTimeoutMs} ms (${failing}); its log has ${proc
+                    .stderr()
+                    .split("\n")
+                    .filter((l) => /^E\d{4}/.test(l))
+                    .slice(-8)
+                    .join("\n")}`,
+            );
         }
         await sleep(250);
     }
@@ -85,7 +96,10 @@ export async function startApiServer(binary: string, etcdUrl: string, tracingCon
 }
 
 export class ApiServerExit extends Error {
-    constructor(readonly code: number | null, readonly log: string) {
+    constructor(
+        readonly code: number | null,
+        readonly log: string,
+    ) {
         super(`kube-apiserver exited ${code}: ${log.slice(-1500)}`);
     }
 }
@@ -108,7 +122,12 @@ export async function serverSideApply(apiUrl: string, object: { kind: string; me
     const where = RESOURCE_PATHS[object.kind];
     if (!where) throw new Error(`no REST path known for kind ${object.kind}`);
     const query = "fieldManager=kubetracing-tests&fieldValidation=Strict&force=true";
-    return apiRequest(`${apiUrl}${where(object.metadata.namespace, object.metadata.name)}?${query}`, "PATCH", JSON.stringify(object), "application/apply-patch+yaml");
+    return apiRequest(
+        `${apiUrl}${where(object.metadata.namespace, object.metadata.name)}?${query}`,
+        "PATCH",
+        JSON.stringify(object),
+        "application/apply-patch+yaml",
+    );
 }
 
 export interface Kubelet {
@@ -145,11 +164,21 @@ export async function startKubelet(binary: string, containerdSocket: string, ren
     };
     fs.writeFileSync(path.join(dir, "kubelet.yaml"), stringify(config));
     const startedAt = Date.now();
-    const proc = start(binary, [`--config=${path.join(dir, "kubelet.yaml")}`, `--root-dir=${path.join(dir, "root")}`, `--cert-dir=${path.join(dir, "pki")}`, "--hostname-override=kubetracing-test-node", "--v=2"]);
+    const proc = start(binary, [
+        `--config=${path.join(dir, "kubelet.yaml")}`,
+        `--root-dir=${path.join(dir, "root")}`,
+        `--cert-dir=${path.join(dir, "pki")}`,
+        "--hostname-override=kubetracing-test-node",
+        "--v=2",
+    ]);
     const stop = async () => {
         await proc.stop();
         // kubelet bind-mounts its root dir onto itself; undo it (deepest first) so the dir can be removed.
-        const mounts = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").map((l) => l.split(" ")[1] ?? "").filter((m) => m.startsWith(dir));
+        const mounts = fs
+            .readFileSync("/proc/self/mounts", "utf8")
+            .split("\n")
+            .map((l) => l.split(" ")[1] ?? "")
+            .filter((m) => m.startsWith(dir));
         for (const m of mounts.sort((a, b) => b.length - a.length)) spawnSync("umount", ["-l", m]);
     };
     return { process: proc, startedAt, stop };

@@ -109,7 +109,9 @@ export interface BackendOptions {
  */
 export function startBackend(tools: TracePathTools, stack: string, options: BackendOptions = {}): RunningBackend {
     // Header values given in plain text here are what `pulumi up` hands the program once decrypted.
-    const settings = parseSettings({ jaegerImage: tools.images.jaegerImage, collectorImage: tools.images.collectorImage, ...options.config }, DECLARATIONS, { secretKeys: ["kubetracing:exporters"] });
+    const settings = parseSettings({ jaegerImage: tools.images.jaegerImage, collectorImage: tools.images.collectorImage, ...options.config }, DECLARATIONS, {
+        secretKeys: ["kubetracing:exporters"],
+    });
     const names = stackNames("kubetracing", stack);
     const rendered = renderStack(settings, names);
     const collectorConfig = file(rendered, "collector-config");
@@ -137,10 +139,14 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
             // As the provider's envs: each variable by name (`-e NAME`), its value from the docker CLI's own environment, never in argv.
             const env = (c.env ?? []).flatMap((e) => ["-e", e.name]);
             const values = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value.reveal()]));
-            const created = spawnSync("docker", ["create", "--name", c.name, "--network", spec.network, "--restart", "unless-stopped", ...publish, ...env, c.image, ...c.command], {
-                encoding: "utf8",
-                env: { ...process.env, ...values, DOCKER_HOST: tools.dockerHost },
-            });
+            const created = spawnSync(
+                "docker",
+                ["create", "--name", c.name, "--network", spec.network, "--restart", "unless-stopped", ...publish, ...env, c.image, ...c.command],
+                {
+                    encoding: "utf8",
+                    env: { ...process.env, ...values, DOCKER_HOST: tools.dockerHost },
+                },
+            );
             if (created.status !== 0) throw new Error(`docker create ${c.name}: ${created.stderr.trim()}`);
             // The provider uploads each file as a tar entry with its full path, extracted at "/".
             const staged = path.join(work, c.name);
@@ -152,7 +158,10 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
             d("start", c.name);
             const url = `http://${spec.hostForUrls}:${hostPort(tools.dockerHost, c.name, healthPort)}/`;
             const ready = spawnSync("bash", ["-c", waitForHttpOkScript(60)], { encoding: "utf8", env: { ...process.env, KUBETRACING_HEALTH_URL: url } });
-            if (ready.status !== 0) throw new Error(`${c.name} not ready: ${ready.stderr}\n${spawnSync("docker", ["logs", c.name], { encoding: "utf8", env: { ...process.env, DOCKER_HOST: tools.dockerHost } }).stderr.slice(-2000)}`);
+            if (ready.status !== 0)
+                throw new Error(
+                    `${c.name} not ready: ${ready.stderr}\n${spawnSync("docker", ["logs", c.name], { encoding: "utf8", env: { ...process.env, DOCKER_HOST: tools.dockerHost } }).stderr.slice(-2000)}`,
+                );
             return Date.now() - started;
         };
         // Jaeger's UI answers once its query extension serves; the Collector has its health port.
@@ -221,7 +230,11 @@ export async function jaegerSpans(jaegerUrl: string, service: string): Promise<J
         const svc = rs.resource?.attributes?.find((a: any) => a.key === "service.name")?.value?.stringValue;
         for (const ss of rs.scopeSpans ?? [])
             for (const s of ss.spans ?? [])
-                spans.push({ service: svc, name: s.name, attributes: Object.fromEntries((s.attributes ?? []).map((a: any) => [a.key, a.value?.stringValue ?? JSON.stringify(a.value)])) });
+                spans.push({
+                    service: svc,
+                    name: s.name,
+                    attributes: Object.fromEntries((s.attributes ?? []).map((a: any) => [a.key, a.value?.stringValue ?? JSON.stringify(a.value)])),
+                });
     }
     return spans;
 }
@@ -233,7 +246,10 @@ export async function waitForJaegerSpans(jaegerUrl: string, service: string, nam
     for (;;) {
         spans = await jaegerSpans(jaegerUrl, service);
         if (spans.length && names.every((n) => spans.some((s) => s.name === n))) return { spans, at: Date.now() };
-        if (Date.now() > deadline) throw new Error(`Jaeger has no ${names.join(", ")} spans of service ${service} after ${timeoutMs} ms; has ${JSON.stringify(spans.map((s) => s.name))}`);
+        if (Date.now() > deadline)
+            throw new Error(
+                `Jaeger has no ${names.join(", ")} spans of service ${service} after ${timeoutMs} ms; has ${JSON.stringify(spans.map((s) => s.name))}`,
+            );
         await new Promise((r) => setTimeout(r, 250));
     }
 }
@@ -244,11 +260,15 @@ export function runVerify(outputs: Record<string, unknown>, ...args: string[]): 
     try {
         const outputsFile = path.join(dir, "outputs.json");
         fs.writeFileSync(outputsFile, JSON.stringify(outputs));
-        const r = spawnSync(path.join(PROJECT_DIR, "node_modules", ".bin", "ts-node"), ["--transpile-only", path.join(PROJECT_DIR, "scripts", "verify.ts"), "--outputs", outputsFile, ...args], {
-            encoding: "utf8",
-            cwd: PROJECT_DIR,
-            timeout: 240_000,
-        });
+        const r = spawnSync(
+            path.join(PROJECT_DIR, "node_modules", ".bin", "ts-node"),
+            ["--transpile-only", path.join(PROJECT_DIR, "scripts", "verify.ts"), "--outputs", outputsFile, ...args],
+            {
+                encoding: "utf8",
+                cwd: PROJECT_DIR,
+                timeout: 240_000,
+            },
+        );
         return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

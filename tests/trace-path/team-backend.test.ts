@@ -72,13 +72,19 @@ function startStandIn(tools: TracePathTools, name: string, network: string): Sta
     const health = `http://127.0.0.1:${hostPort(tools.dockerHost, name, 13133)}/`;
     const deadline = Date.now() + 30_000;
     while (spawnSync("node", ["-e", `fetch(${JSON.stringify(health)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`]).status !== 0) {
-        if (Date.now() > deadline) throw new Error(`stand-in ${name} not ready: ${spawnSync("docker", ["logs", name], { encoding: "utf8", env: { ...process.env, DOCKER_HOST: tools.dockerHost } }).stderr.slice(-2000)}`);
+        if (Date.now() > deadline)
+            throw new Error(
+                `stand-in ${name} not ready: ${spawnSync("docker", ["logs", name], { encoding: "utf8", env: { ...process.env, DOCKER_HOST: tools.dockerHost } }).stderr.slice(-2000)}`,
+            );
         spawnSync("sleep", ["0.3"]);
     }
     return {
         name,
         spans: () => {
-            const archive = spawnSync("docker", ["cp", `${name}:/tmp/team-spans.json`, "-"], { env: { ...process.env, DOCKER_HOST: tools.dockerHost }, maxBuffer: 256 << 20 });
+            const archive = spawnSync("docker", ["cp", `${name}:/tmp/team-spans.json`, "-"], {
+                env: { ...process.env, DOCKER_HOST: tools.dockerHost },
+                maxBuffer: 256 << 20,
+            });
             if (archive.status !== 0) return [];
             const text = spawnSync("tar", ["-xO"], { input: archive.stdout, encoding: "utf8", maxBuffer: 256 << 20 }).stdout;
             const out: ReturnType<StandIn["spans"]> = [];
@@ -114,10 +120,18 @@ function floodBody(service: string, batch: number, count: number): string {
     const now = BigInt(Date.now()) * 1_000_000n;
     const attributes = (i: number) =>
         [
-            ["rpc.system", "grpc"], ["rpc.service", "etcdserverpb.KV"], ["rpc.method", "Range"], ["net.peer.name", "127.0.0.1"],
-            ["http.method", "GET"], ["http.route", "/api/v1/namespaces/{namespace}/pods"], ["k8s.namespace.name", "kube-system"],
-            ["k8s.pod.name", `coredns-7db6d8ff4d-${batch}x${i}`], ["user_agent.original", "kubelet/v1.34.9 (linux/amd64) kubernetes/abcdef0"],
-            ["key", `/registry/pods/kube-system/coredns-${batch}-${i}`], ["range_end", ""], ["limit", "500"],
+            ["rpc.system", "grpc"],
+            ["rpc.service", "etcdserverpb.KV"],
+            ["rpc.method", "Range"],
+            ["net.peer.name", "127.0.0.1"],
+            ["http.method", "GET"],
+            ["http.route", "/api/v1/namespaces/{namespace}/pods"],
+            ["k8s.namespace.name", "kube-system"],
+            ["k8s.pod.name", `coredns-7db6d8ff4d-${batch}x${i}`],
+            ["user_agent.original", "kubelet/v1.34.9 (linux/amd64) kubernetes/abcdef0"],
+            ["key", `/registry/pods/kube-system/coredns-${batch}-${i}`],
+            ["range_end", ""],
+            ["limit", "500"],
         ].map(([key, stringValue]) => ({ key, value: { stringValue } }));
     const spans = Array.from({ length: count }, (_, i) => ({
         traceId,
@@ -128,7 +142,14 @@ function floodBody(service: string, batch: number, count: number): string {
         endTimeUnixNano: String(now),
         attributes: attributes(i),
     }));
-    return JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] }, scopeSpans: [{ scope: { name: "kubetracing-flood" }, spans }] }] });
+    return JSON.stringify({
+        resourceSpans: [
+            {
+                resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
+                scopeSpans: [{ scope: { name: "kubetracing-flood" }, spans }],
+            },
+        ],
+    });
 }
 
 /**
@@ -165,7 +186,12 @@ function sampleMemory(tools: TracePathTools, container: string, pid: string): { 
     const statsLoop = (async () => {
         while (running) {
             const usage = await new Promise<string>((resolve) =>
-                execFile("docker", ["stats", "--no-stream", "--format", "{{.MemUsage}}", container], { env: { ...process.env, DOCKER_HOST: tools.dockerHost }, timeout: 10_000 }, (_err, stdout) => resolve(String(stdout))),
+                execFile(
+                    "docker",
+                    ["stats", "--no-stream", "--format", "{{.MemUsage}}", container],
+                    { env: { ...process.env, DOCKER_HOST: tools.dockerHost }, timeout: 10_000 },
+                    (_err, stdout) => resolve(String(stdout)),
+                ),
             );
             const mib = statsMiB(usage);
             if (mib !== undefined) stats.push(mib);
@@ -189,7 +215,11 @@ function sampleMemory(tools: TracePathTools, container: string, pid: string): { 
  * A backend of the stack config `configFor(team host)` and its stand-in team backend on the stack's
  * network, started before the describe block's tests and removed after them.
  */
-function withTeamBackend(tools: TracePathTools, stack: string, configFor: (teamHost: string) => Record<string, unknown>): { backend(): RunningBackend; team(): StandIn } {
+function withTeamBackend(
+    tools: TracePathTools,
+    stack: string,
+    configFor: (teamHost: string) => Record<string, unknown>,
+): { backend(): RunningBackend; team(): StandIn } {
     const teamName = `kubetracing-${stack}-team`;
     let backend: RunningBackend | undefined;
     let team: StandIn | undefined;
@@ -208,8 +238,20 @@ describeWithTracePath("team backends (kubetracing:exporters), for real", (tools:
     const running = withTeamBackend(tools, `tt${process.pid}`, (teamHost) => ({
         collectorMemoryLimitMiB: String(MEMORY_LIMIT_MIB),
         exporters: JSON.stringify([
-            { name: "team-grpc", endpoint: `http://${teamHost}:4317`, protocol: "grpc", insecure: true, headers: { Authorization: TOKEN, "X-Scope-OrgID": TENANT_GRPC } },
-            { name: "team-http", endpoint: `http://${teamHost}:4318`, protocol: "http", insecure: true, headers: { Authorization: TOKEN, "X-Scope-OrgID": TENANT_HTTP } },
+            {
+                name: "team-grpc",
+                endpoint: `http://${teamHost}:4317`,
+                protocol: "grpc",
+                insecure: true,
+                headers: { Authorization: TOKEN, "X-Scope-OrgID": TENANT_GRPC },
+            },
+            {
+                name: "team-http",
+                endpoint: `http://${teamHost}:4318`,
+                protocol: "http",
+                insecure: true,
+                headers: { Authorization: TOKEN, "X-Scope-OrgID": TENANT_HTTP },
+            },
         ]),
     }));
     let backend: RunningBackend;
@@ -240,7 +282,9 @@ describeWithTracePath("team backends (kubetracing:exporters), for real", (tools:
             { service: "kubetracing-team-test", name: "team-test-span", authorization: TOKEN, tenant: TENANT_HTTP },
         ]);
         await waitForJaegerSpans(backend.jaegerUrl, "kubetracing-team-test", ["team-test-span"], 30_000);
-        process.stdout.write(`stand-in team backend received: ${JSON.stringify(received.map((s) => ({ ...s, authorization: s.authorization === TOKEN ? "<the configured secret>" : s.authorization })))}\n`);
+        process.stdout.write(
+            `stand-in team backend received: ${JSON.stringify(received.map((s) => ({ ...s, authorization: s.authorization === TOKEN ? "<the configured secret>" : s.authorization })))}\n`,
+        );
     });
 
     it(`team backend stopped: the local Jaeger still gets every one of ${FLOOD_BATCHES * FLOOD_BATCH_SPANS} spans and the Collector stays under ${MEMORY_LIMIT_MIB} MiB`, async () => {
@@ -252,7 +296,12 @@ describeWithTracePath("team backends (kubetracing:exporters), for real", (tools:
         const refused: string[] = [];
         const started = Date.now();
         for (let b = 0; b < FLOOD_BATCHES; b++) {
-            const res = await fetch(`${backend.otlpHttp}/v1/traces`, { method: "POST", headers: { "content-type": "application/json" }, body: floodBody("kubetracing-flood", b, FLOOD_BATCH_SPANS), signal: AbortSignal.timeout(30_000) });
+            const res = await fetch(`${backend.otlpHttp}/v1/traces`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: floodBody("kubetracing-flood", b, FLOOD_BATCH_SPANS),
+                signal: AbortSignal.timeout(30_000),
+            });
             if (!res.ok) refused.push(`batch ${b}: ${res.status} ${(await res.text()).slice(0, 200)}`);
         }
         const sent = Date.now() - started;
@@ -267,7 +316,11 @@ describeWithTracePath("team backends (kubetracing:exporters), for real", (tools:
         await new Promise((r) => setTimeout(r, 5000));
         const { stats: samples, anon } = await sampler.stop();
         const after = processMemory(pid);
-        const logs = spawnSync("docker", ["logs", collector], { encoding: "utf8", env: { ...process.env, DOCKER_HOST: tools.dockerHost }, maxBuffer: 64 << 20 });
+        const logs = spawnSync("docker", ["logs", collector], {
+            encoding: "utf8",
+            env: { ...process.env, DOCKER_HOST: tools.dockerHost },
+            maxBuffer: 64 << 20,
+        });
         const log = logs.stdout + logs.stderr;
         const queueFull = (log.match(/sending queue is full/g) ?? []).length;
         const report = [

@@ -5,7 +5,18 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderOf, file } from "../helpers";
-import { putAndGet, startEtcd, waitForEtcd, pointAt, kindEtcdArgs, kindDropInEnv, startContainerd, criListImages, Containerd, EtcdRun } from "../real-binaries/drivers";
+import {
+    putAndGet,
+    startEtcd,
+    waitForEtcd,
+    pointAt,
+    kindEtcdArgs,
+    kindDropInEnv,
+    startContainerd,
+    criListImages,
+    Containerd,
+    EtcdRun,
+} from "../real-binaries/drivers";
 import { tempDir } from "../real-binaries/harness";
 import { describeWithTracePath, docker, jaegerSpans, RunningBackend, runVerify, startBackend, TracePathTools, waitForJaegerSpans } from "./harness";
 import { sendGrpcTestSpan, sendHttpTestSpan } from "./otlp-client";
@@ -128,18 +139,24 @@ describeWithTracePath("the real binaries validate every rendered Collector and J
     const validate = (binary: string, config: string, name: string) => {
         const f = path.join(dir, name);
         fs.writeFileSync(f, config);
-        const r = spawnSync(path.join(tools.bin, binary), ["validate", `--config=${f}`], { encoding: "utf8", env: { PATH: process.env.PATH, K8S_NODE_NAME: "node-a" } });
+        const r = spawnSync(path.join(tools.bin, binary), ["validate", `--config=${f}`], {
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, K8S_NODE_NAME: "node-a" },
+        });
         return r;
     };
 
-    it.each(ENGINES.flatMap((engine) => supportedMinors(engine).map((minor) => [engine, minor])))("%s %s: the backend's Collector config (otelcol) and Jaeger config (jaeger)", (engine, minor) => {
-        const rendered = renderOf({ engine, kubernetesVersion: minor });
-        const collector = validate("otelcol", file(rendered, "collector-config"), `collector-${engine}-${minor}.yaml`);
-        expect(collector.stderr).toBe("");
-        expect(collector.status).toBe(0);
-        const jaeger = validate("jaeger", file(rendered, "jaeger-config"), `jaeger-${engine}-${minor}.yaml`);
-        expect(jaeger.status).toBe(0);
-    });
+    it.each(ENGINES.flatMap((engine) => supportedMinors(engine).map((minor) => [engine, minor])))(
+        "%s %s: the backend's Collector config (otelcol) and Jaeger config (jaeger)",
+        (engine, minor) => {
+            const rendered = renderOf({ engine, kubernetesVersion: minor });
+            const collector = validate("otelcol", file(rendered, "collector-config"), `collector-${engine}-${minor}.yaml`);
+            expect(collector.stderr).toBe("");
+            expect(collector.status).toBe(0);
+            const jaeger = validate("jaeger", file(rendered, "jaeger-config"), `jaeger-${engine}-${minor}.yaml`);
+            expect(jaeger.status).toBe(0);
+        },
+    );
 
     it.each(["k3d", "kind"])("%s: the node agent's config (otelcol-agent, k8s_attributes included)", (engine) => {
         const rendered = renderOf({ engine, inClusterCollector: true });
@@ -166,5 +183,4 @@ describeWithTracePath("the real binaries validate every rendered Collector and J
         const r = spawnSync(path.join(tools.bin, "otelcol"), ["--version"], { encoding: "utf8" });
         expect(r.stdout.trim()).toBe(`otelcol version ${/:(\d+\.\d+\.\d+)$/.exec(renderOf({}).collectorImage)![1]}`);
     });
-
 });
