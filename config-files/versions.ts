@@ -148,16 +148,26 @@ function apiserverTracingApiVersion(kubernetes: string): string {
     return atLeast(kubernetes, "1.34.0") ? "apiserver.config.k8s.io/v1" : "apiserver.config.k8s.io/v1beta1";
 }
 
+/** etcd 3.5 knows only the experimental names (server/etcdmain/config.go, v3.5.x). */
+const ETCD_3_5_FLAGS: EtcdTracingFlags = {
+    enable: "experimental-enable-distributed-tracing",
+    address: "experimental-distributed-tracing-address",
+    serviceName: "experimental-distributed-tracing-service-name",
+    instanceId: "experimental-distributed-tracing-instance-id",
+    samplingRate: "experimental-distributed-tracing-sampling-rate",
+};
+
+/** etcd 3.6 accepts both (the experimental ones deprecated); 3.7 only these. */
+const ETCD_3_6_FLAGS: EtcdTracingFlags = {
+    enable: "enable-distributed-tracing",
+    address: "distributed-tracing-address",
+    serviceName: "distributed-tracing-service-name",
+    instanceId: "distributed-tracing-instance-id",
+    samplingRate: "distributed-tracing-sampling-rate",
+};
+
 function etcdFlags(etcd: string): EtcdTracingFlags {
-    // 3.5 knows only the experimental names; 3.6 accepts both (old ones deprecated); 3.7 only the new.
-    const prefix = atLeast(etcd, "3.6.0") ? "" : "experimental-";
-    return {
-        enable: `${prefix}enable-distributed-tracing`,
-        address: `${prefix}distributed-tracing-address`,
-        serviceName: `${prefix}distributed-tracing-service-name`,
-        instanceId: `${prefix}distributed-tracing-instance-id`,
-        samplingRate: `${prefix}distributed-tracing-sampling-rate`,
-    };
+    return atLeast(etcd, "3.6.0") ? ETCD_3_6_FLAGS : ETCD_3_5_FLAGS;
 }
 
 function containerdReadsToml(containerd: string): boolean {
@@ -220,6 +230,11 @@ function containerdOtlpProcessor(release: EngineRelease): Pick<TracingFacts["con
     return otlpProcessor ? { otlpProcessor } : { otlpProcessor, withoutOtlpProcessor: K3S_WITHOUT_OTLP_PROCESSOR };
 }
 
+/** etcd v3.5.11 added the sampling-rate flag (server/etcdmain/config.go); verify names an older etcd as the cause of missing spans. */
+export function etcdHasSamplingFlag(etcd: string): boolean {
+    return atLeast(etcd, "3.5.11");
+}
+
 /** The version of an etcd image from its tag: registry.k8s.io/etcd:3.5.12-0 → 3.5.12. */
 export function etcdImageVersion(image: string): string | undefined {
     const m = /^[^@\s]+\/etcd:v?(\d+\.\d+\.\d+)(?:-\d+)?$/.exec(image.trim());
@@ -234,7 +249,7 @@ export function tracingFacts(release: EngineRelease, etcdOverride = ""): Tracing
     return {
         apiserverTracingApiVersion: apiserverTracingApiVersion(release.kubernetes),
         kubeletConfigApiVersion: "kubelet.config.k8s.io/v1beta1",
-        etcd: { version: etcd, flags: etcdFlags(etcd), samplingFlagSupported: atLeast(etcd, "3.5.11") },
+        etcd: { version: etcd, flags: etcdFlags(etcd), samplingFlagSupported: etcdHasSamplingFlag(etcd) },
         containerd: { version: release.containerd, readsTomlTracing: containerdReadsToml(release.containerd), ...containerdOtlpProcessor(release) },
         kubeadmApiVersion: kubeadmV1beta4 ? "kubeadm.k8s.io/v1beta4" : "kubeadm.k8s.io/v1beta3",
     };

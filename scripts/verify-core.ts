@@ -2,6 +2,7 @@
 // Jaeger speaking the real API v3 format: cause control-plane activity, then ask Jaeger, per traced
 // component, for spans; retry until all are found or the wait is over; explain what is missing.
 import { SERVICE_NAMES } from "../config-files/endpoints";
+import { etcdHasSamplingFlag } from "../config-files/versions";
 import type { TracedComponent } from "../config-files/settings";
 
 /** The stack outputs verify reads (names from config-files/outputs-contract.ts). */
@@ -166,7 +167,8 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
     switch (component) {
         case "etcd": {
             const etcd = outputs.bundledVersions?.etcd;
-            const old = etcd && /^3\.5\.(\d|10)$/.test(etcd);
+            // The same rule the renderers follow (config-files/versions.ts); an output that is no version says nothing.
+            const old = typeof etcd === "string" && /^\d+\.\d+\.\d+$/.test(etcd) && !etcdHasSamplingFlag(etcd);
             if (old)
                 return `etcd ${etcd} has no sampling flag: its spans appear only inside sampled apiserver requests (trace the apiserver; on kind set kindEtcdImage)`;
             return `etcd sends only for requests it samples (rate ${rate ?? "?"} per million); check etcd reaches ${collector} and that --cluster-init (k3d) is set`;

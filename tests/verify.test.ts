@@ -173,9 +173,15 @@ describe("verify", () => {
         expect(report.components.find((c) => c.component === "etcd")!.likelyCause).toMatch(/^sampling rate is 0: set kubetracing:etcdSamplingRatePerMillion/);
     });
 
-    it("explains an etcd too old for a sampling rate", async () => {
-        const report = await verify(outputsFor(jaeger.url, { tracedComponents: ["etcd"], bundledVersions: { etcd: "3.5.10" } }), fakeIO(), options);
-        expect(report.components[0].likelyCause).toMatch(/etcd 3\.5\.10 has no sampling flag/);
+    it.each`
+        etcd        | cause
+        ${"3.5.10"} | ${/^etcd 3\.5\.10 has no sampling flag/}
+        ${"3.5.11"} | ${/^etcd sends only for requests it samples/}
+        ${"3.6.4"}  | ${/^etcd sends only for requests it samples/}
+        ${"3.5"}    | ${/^etcd sends only for requests it samples/}
+    `("explains the missing spans of etcd $etcd by its sampling flag (etcd v3.5.11 added it)", async ({ etcd, cause }) => {
+        const report = await verify(outputsFor(jaeger.url, { tracedComponents: ["etcd"], bundledVersions: { etcd } }), fakeIO(), options);
+        expect(report.components[0].likelyCause).toMatch(cause);
     });
 
     it("slow to arrive: retries until the spans come, within the wait", async () => {

@@ -1,4 +1,13 @@
-import { findRelease, releasesOf, supportedMinors, tracingFacts, collectorFacts, etcdImageVersion, minimumEngineCli } from "../config-files/versions";
+import {
+    findRelease,
+    releasesOf,
+    supportedMinors,
+    supportedVersionsText,
+    tracingFacts,
+    collectorFacts,
+    etcdImageVersion,
+    minimumEngineCli,
+} from "../config-files/versions";
 
 // Expected values written from the upstream sources named in config-files/versions.ts and the release
 // notes behind tests/fixtures/known-images.json, not from the code;
@@ -44,6 +53,42 @@ describe("version table: facts per engine release", () => {
         },
     );
 
+    // The README's "default per minor" table.
+    it.each`
+        minor     | k3d                | kind
+        ${"1.29"} | ${"v1.29.15+k3s1"} | ${"v0.27.0"}
+        ${"1.30"} | ${"v1.30.14+k3s2"} | ${"v0.29.0"}
+        ${"1.31"} | ${"v1.31.14+k3s1"} | ${"v0.31.0"}
+        ${"1.32"} | ${"v1.32.11+k3s3"} | ${"v0.31.0"}
+        ${"1.33"} | ${"v1.33.7+k3s3"}  | ${"v0.32.0"}
+        ${"1.34"} | ${"v1.34.9+k3s1"}  | ${"v0.33.0"}
+        ${"1.35"} | ${"v1.35.6+k3s1"}  | ${"v0.33.0"}
+        ${"1.36"} | ${"v1.36.5+k3s1"}  | ${"v0.33.0"}
+        ${"1.37"} | ${"v1.37.1+k3s1"}  | ${"v0.33.0"}
+    `("minor $minor defaults to the newest pinned release: k3s $k3d, kind $kind", ({ minor, k3d, kind }) => {
+        expect(findRelease("k3d", minor)!.engineRelease).toBe(k3d);
+        expect(findRelease("kind", minor)!.engineRelease).toBe(kind);
+    });
+
+    it("finds a two-digit patch, a k3s release, and ignores a leading v and surrounding spaces", () => {
+        expect(findRelease("k3d", "1.30.14")!.engineRelease).toBe("v1.30.14+k3s2");
+        expect(findRelease("k3d", " v1.33 ")!.engineRelease).toBe("v1.33.7+k3s3");
+        expect(findRelease("k3d", "v1.29.3+k3s1")!.kubernetes).toBe("1.29.3");
+        expect(findRelease("kind", "1.29.10")!.kubernetes).toBe("1.29.10");
+    });
+
+    it("lists the accepted minors and every pinned patch once, in version order", () => {
+        const text = supportedVersionsText("kind");
+        expect(text).toMatch(
+            /^accepted minors 1\.29, 1\.30, 1\.31, 1\.32, 1\.33, 1\.34, 1\.35, 1\.36, 1\.37, or one of the pinned patches 1\.29\.1, 1\.29\.2, 1\.29\.4, /,
+        );
+        const patches = text.split("pinned patches ")[1].split(", ");
+        expect(new Set(patches).size).toBe(patches.length);
+        expect(patches.slice(-6)).toEqual(["1.35.0", "1.35.5", "1.35.8", "1.36.1", "1.36.4", "1.37.0"]);
+        expect(patches).toContain("1.29.10");
+        expect(patches.indexOf("1.29.8")).toBeLessThan(patches.indexOf("1.29.10"));
+    });
+
     it("pins every kind node image by digest and every k3s image by exact tag", () => {
         for (const r of releasesOf("kind")) expect(r.image).toMatch(/^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
         for (const r of releasesOf("k3d")) expect(r.image).toMatch(/^rancher\/k3s:v\d+\.\d+\.\d+-k3s\d+$/);
@@ -62,6 +107,11 @@ describe("version table: facts per engine release", () => {
         expect(fixed.etcd.version).toBe("3.5.12");
         expect(fixed.etcd.samplingFlagSupported).toBe(true);
         expect(etcdImageVersion("quay.io/coreos/etcd:v3.5.11")).toBe("3.5.11");
+        expect(etcdImageVersion(" registry.k8s.io/etcd:3.5.12-10 ")).toBe("3.5.12");
+        expect(etcdImageVersion("example.com/etcd:3.10.1")).toBe("3.10.1");
+        expect(etcdImageVersion("registry.k8s.io/etcd:3.5.12-0-debug")).toBeUndefined();
+        expect(etcdImageVersion("registry.k8s.io/etcd:3.5.12-0x")).toBeUndefined();
+        expect(etcdImageVersion("my registry/etcd:3.5.12-0")).toBeUndefined();
     });
 
     it("says why k3s's containerd cannot trace, and refuses to guess for a k3s older than the evidence", () => {
@@ -124,15 +174,28 @@ describe("version cutoffs between pinned releases", () => {
     });
 
     it.each`
-        tag          | otlpGrpcExporter | k8sAttributesProcessor
-        ${"0.143.0"} | ${"otlp"}        | ${"k8sattributes"}
-        ${"0.144.0"} | ${"otlp_grpc"}   | ${"k8sattributes"}
-        ${"0.145.0"} | ${"otlp_grpc"}   | ${"k8sattributes"}
-        ${"0.146.0"} | ${"otlp_grpc"}   | ${"k8s_attributes"}
-    `("Collector $tag: exporter $otlpGrpcExporter, processor $k8sAttributesProcessor", ({ tag, otlpGrpcExporter, k8sAttributesProcessor }) => {
-        const facts = collectorFacts(`otel/opentelemetry-collector-contrib:${tag}`);
-        expect(facts.otlpGrpcExporter).toBe(otlpGrpcExporter);
-        expect(facts.k8sAttributesProcessor).toBe(k8sAttributesProcessor);
+        tag           | otlpGrpcExporter | otlpHttpExporter | k8sAttributesProcessor | teamExporters
+        ${"0.139.0"}  | ${"otlp"}        | ${"otlphttp"}    | ${"k8sattributes"}     | ${false}
+        ${"0.140.0"}  | ${"otlp"}        | ${"otlphttp"}    | ${"k8sattributes"}     | ${true}
+        ${"0.143.10"} | ${"otlp"}        | ${"otlphttp"}    | ${"k8sattributes"}     | ${true}
+        ${"0.144.0"}  | ${"otlp_grpc"}   | ${"otlp_http"}   | ${"k8sattributes"}     | ${true}
+        ${"0.145.0"}  | ${"otlp_grpc"}   | ${"otlp_http"}   | ${"k8sattributes"}     | ${true}
+        ${"0.146.0"}  | ${"otlp_grpc"}   | ${"otlp_http"}   | ${"k8s_attributes"}    | ${true}
+    `("Collector $tag: $otlpGrpcExporter, $otlpHttpExporter, $k8sAttributesProcessor, team exporters $teamExporters", ({ tag, ...expected }) => {
+        expect(collectorFacts(`otel/opentelemetry-collector-contrib:${tag}`)).toEqual(expected);
+    });
+
+    it("containerd before 1.6 has no tracing to configure, so no TOML either", () => {
+        expect(tracingFacts({ ...kind, containerd: "1.5.13" }).containerd.readsTomlTracing).toBe(false);
+    });
+
+    it("refuses a version it cannot read instead of guessing", () => {
+        expect(() => tracingFacts({ ...kind, containerd: "main" })).toThrow("not a version: main");
+    });
+
+    it("settles the containerd span processor of a kind release whatever its age (kind builds upstream's containerd)", () => {
+        const old = { ...kind, kubernetes: "1.26.3", kubernetesMinor: "1.26", engineRelease: "v0.18.0", containerd: "1.6.19" };
+        expect(tracingFacts(old).containerd.otlpProcessor).toBe(true);
     });
 
     it("k3d needs its CLI 5.7.0 (the config's files: key), kind the release that built the node image", () => {
