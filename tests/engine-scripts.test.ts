@@ -101,7 +101,10 @@ const isCreate = (call: string) => /^(cluster create|create cluster)/.test(call)
 const isDelete = (call: string) => /^(cluster delete|delete cluster)/.test(call);
 
 describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
-    const { scripts, rendered } = scriptsFor({ engine, kubernetesVersion: "1.33" });
+    // Rendered before each test, not when the file loads: mutation testing counts what a test runs as that test's.
+    let scripts: ReturnType<typeof scriptsFor>["scripts"];
+    let rendered: ReturnType<typeof scriptsFor>["rendered"];
+    beforeEach(() => ({ scripts, rendered } = scriptsFor({ engine, kubernetesVersion: "1.33" })));
     const stateDir = (home: string) => path.join(home, ".local/state/kubetracing", engine, "kubetracing-scripts");
     /** What an earlier, failed run of this stack leaves: its state directory with the owner marker. */
     const earlierRun = (box: Sandbox) => {
@@ -246,8 +249,12 @@ it("writes a file with shell syntax in it byte for byte (nothing is expanded)", 
 });
 
 describe("the engine CLI's version, read from its own version line", () => {
-    const k3d = scriptsFor({ engine: "k3d", kubernetesVersion: "1.33" }).scripts;
-    const kind = scriptsFor({ engine: "kind", kubernetesVersion: "1.33" }).scripts;
+    let k3d: ReturnType<typeof scriptsFor>["scripts"];
+    let kind: ReturnType<typeof scriptsFor>["scripts"];
+    beforeEach(() => {
+        k3d = scriptsFor({ engine: "k3d", kubernetesVersion: "1.33" }).scripts;
+        kind = scriptsFor({ engine: "kind", kubernetesVersion: "1.33" }).scripts;
+    });
     const created = (box: Sandbox) => box.calls().some(isCreate);
 
     it.each([
