@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as fc from "fast-check";
-import { ConfigError, COMPONENTS, PROVIDER_NAMESPACES } from "../config-files/settings";
+import { ConfigError, COMPONENTS, PROVIDER_NAMESPACES, readConfigDeclarations } from "../config-files/settings";
 import { DECLARATIONS, PROJECT_DIR, renderOf, settingsOf } from "./helpers";
 
 function problemsOf(raw: Record<string, unknown>): string[] {
@@ -194,5 +194,83 @@ describe("warnings and namespaces", () => {
         const raw = JSON.parse('{"__proto__": {"engine": "kind"}, "kubetracing:workers": "2"}');
         expect(() => settingsOf(raw)).toThrow(/kubetracing:__proto__ is not a setting/);
         expect(settingsOf({ "kubetracing:workers": "2" }).engine).toBe("k3d");
+    });
+});
+
+describe("messages and edge values (from the mutation run)", () => {
+    it("reads the declarations: namespace stripped, a missing description empty, a missing type or default refused", () => {
+        expect(
+            readConfigDeclarations(
+                "config:\n  kubetracing:a:\n    type: string\n    default: x\n  b:\n    type: integer\n    default: 1\n    description: d\n",
+            ),
+        ).toEqual({
+            a: { type: "string", default: "x", description: "" },
+            b: { type: "integer", default: 1, description: "d" },
+        });
+        expect(() => readConfigDeclarations("config:\n  kubetracing:a:\n    type: string\n")).toThrow(
+            "Pulumi.yaml: config key kubetracing:a needs a type and a default",
+        );
+        expect(() => readConfigDeclarations("config:\n  kubetracing:a:\n    default: x\n")).toThrow(
+            "Pulumi.yaml: config key kubetracing:a needs a type and a default",
+        );
+        expect(() => readConfigDeclarations("config:\n  kubetracing:a:\n")).toThrow("needs a type and a default");
+    });
+
+    it("says every problem on its own line under one heading", () => {
+        const error = new ConfigError(["a", "b"]);
+        expect(error.message).toBe("Invalid kubetracing configuration (nothing was created):\n  - a\n  - b");
+        expect(error.name).toBe("ConfigError");
+    });
+
+    it.each([
+        ["kubetraci:engine", true],
+        ["KUBETRACING:engine", true],
+        ["kubetra:engine", false],
+    ])("%s is a typo of our namespace: %s", (key, typo) => {
+        if (typo)
+            expect(problemsOf({ [key]: "kind" })).toEqual([
+                expect.stringMatching(/: the namespace is ".*", not "kubetracing", so nothing would read it; write kubetracing:engine$/),
+            ]);
+        else
+            expect(settingsOf({ [key]: "kind" }).notes).toEqual([
+                `${key}: no provider this stack uses reads the "kubetra" namespace (docker, command, kubernetes, pulumi and kubetracing do); it is ignored`,
+            ]);
+    });
+
+    it.each([
+        [{ workers: true }, "kubetracing:workers = true: expected a whole number"],
+        [{ engine: false }, 'kubetracing:engine = "false": accepted k3d or kind'],
+        [{ engine: { name: "kind" } }, 'kubetracing:engine = {"name":"kind"}: expected a string'],
+        [{ tracedComponents: { etcd: true } }, 'kubetracing:tracedComponents = {"etcd":true}: expected a list'],
+        [{ tracedComponents: [5] }, "kubetracing:tracedComponents contains 5: accepted etcd, apiserver, kubelet, containerd"],
+        [
+            { tracedComponents: [] },
+            "kubetracing:tracedComponents = []: list at least one of etcd, apiserver, kubelet, containerd (an empty list traces nothing)",
+        ],
+        [{ samplingRatePerMillion: 1000001 }, "kubetracing:samplingRatePerMillion = 1000001: accepted 0 to 1000000 (1000000 = every request)"],
+        [{ otlpGrpcPort: 65536 }, "kubetracing:otlpGrpcPort = 65536: accepted 0 to 65535 (0 = Docker picks a free port)"],
+        [
+            { kubernetesVersion: " 1.33" },
+            'kubetracing:kubernetesVersion = " 1.33": no spaces; accepted a minor such as "1.34" or a pinned patch such as "1.29.2"',
+        ],
+        [{ engine: "kind", kindEtcdImage: "registry.k8s.io/etcd:3.4.13-0" }, "etcd 3.4.13 is outside >=3.5.0 <3.8.0"],
+        [{ engine: "kind", kindEtcdImage: "registry.k8s.io/etcd:3.8.0-0" }, "etcd 3.8.0 is outside >=3.5.0 <3.8.0"],
+        [{ engine: "kind", kindEtcdImage: "Registry/ETCD:3.5.12" }, 'kubetracing:kindEtcdImage = "Registry/ETCD:3.5.12": not a valid image reference'],
+        [{ engine: "kind", kindEtcdImage: `registry.k8s.io/etcd@sha256:${"a".repeat(64)}` }, "expected an etcd image whose tag is its version"],
+    ])("%j: %s", (raw, message) => {
+        expect(problemsOf(raw).join("\n")).toContain(message);
+    });
+
+    it("accepts what Pulumi hands over as text and the bounds of kindEtcdImage", () => {
+        expect(settingsOf({ kubernetesVersion: "v1.33" }).release.kubernetesMinor).toBe("1.33");
+        expect(settingsOf({ inClusterCollector: "true" }).inClusterCollector).toBe(true);
+        expect(settingsOf({ inClusterCollector: true }).inClusterCollector).toBe(true);
+        expect(settingsOf({ engine: "kind", kindEtcdImage: "registry.k8s.io/etcd:3.5.0-0" }).kindEtcdImage).toBe("registry.k8s.io/etcd:3.5.0-0");
+    });
+
+    it("hints at quoting only for a version YAML may have read as a number", () => {
+        expect(problemsOf({ kubernetesVersion: "1.35.99" }).join()).not.toContain("write it quoted");
+        expect(problemsOf({ kubernetesVersion: "11.3" }).join()).not.toContain("write it quoted");
+        expect(problemsOf({ engine: "minikube", kubernetesVersion: "1.33" })).toEqual(['kubetracing:engine = "minikube": accepted k3d or kind']);
     });
 });
