@@ -239,13 +239,27 @@ it("writes a file with shell syntax in it byte for byte (nothing is expanded)", 
     const { create } = engineScripts({
         engine: "kind",
         names: stackNames("kubetracing", "scripts"),
-        files: [{ fileName: "shell-syntax.yaml", content }],
+        // A quote in a file name, and a last line without its newline (the heredoc adds it).
+        files: [
+            { fileName: "shell-syntax.yaml", content },
+            { fileName: "it's.yaml", content: "a: 1" },
+        ],
         clusterConfigFile: "shell-syntax.yaml",
         minimumCliVersion: "0.22.0",
     });
     const box = sandbox("kind");
     expect(box.run(create).status).toBe(0);
-    expect(fs.readFileSync(path.join(box.home, ".local/state/kubetracing/kind/kubetracing-scripts/shell-syntax.yaml"), "utf8")).toBe(content);
+    const stateDir = path.join(box.home, ".local/state/kubetracing/kind/kubetracing-scripts");
+    expect(fs.readFileSync(path.join(stateDir, "shell-syntax.yaml"), "utf8")).toBe(content);
+    expect(fs.readFileSync(path.join(stateDir, "it's.yaml"), "utf8")).toBe("a: 1\n");
+});
+
+it("refuses a file holding the line that would end its heredoc", () => {
+    const input = { engine: "kind" as const, names: stackNames("kubetracing", "scripts"), clusterConfigFile: "a.yaml", minimumCliVersion: "0.22.0" };
+    expect(() => engineScripts({ ...input, files: [{ fileName: "a.yaml", content: "x\nKUBETRACING_FILE_0_EOF\ny\n" }] })).toThrow(
+        "a.yaml contains the line KUBETRACING_FILE_0_EOF",
+    );
+    expect(() => engineScripts({ ...input, files: [{ fileName: "a.yaml", content: "x KUBETRACING_FILE_0_EOF\n" }] })).not.toThrow();
 });
 
 describe("the engine CLI's version, read from its own version line", () => {
