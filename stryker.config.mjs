@@ -1,4 +1,6 @@
 // @ts-check
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 /**
  * The test files that exercise each file directly. A run scoped to one of these files with
  * `--mutate FILE` runs only them: its score is a lower bound (other tests might kill more mutants),
@@ -12,6 +14,12 @@ const TESTS_FOR = {
     "config-files/settings.ts": ["settings", "stack-file", "exporters", "host-exposure", "golden"],
     "scripts/verify-core.ts": ["verify"],
 };
+// The tests' own temp directories go under Stryker's, so a mutant that breaks a test's cleanup
+// leaves nothing in the system temp directory (the child processes inherit TMPDIR).
+const testTemp = fileURLToPath(new URL("./.stryker-tmp/test-tmp", import.meta.url));
+mkdirSync(testTemp, { recursive: true });
+process.env.TMPDIR = testTemp;
+
 const mutateArg = process.argv.indexOf("--mutate");
 const scopedTests = mutateArg > 0 ? TESTS_FOR[process.argv[mutateArg + 1]] : undefined;
 
