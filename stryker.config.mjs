@@ -1,6 +1,6 @@
 // @ts-check
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 /**
  * The test files that exercise each file directly. A run scoped to one of these files with
  * `--mutate FILE` runs only them: its score is a lower bound (other tests might kill more mutants),
@@ -16,7 +16,7 @@ const TESTS_FOR = {
 };
 // The tests' own temp directories go under Stryker's, so a mutant that breaks a test's cleanup
 // leaves nothing in the system temp directory (the child processes inherit TMPDIR).
-const testTemp = fileURLToPath(new URL("./.stryker-tmp/test-tmp", import.meta.url));
+const testTemp = join(import.meta.dirname, ".stryker-tmp", "test-tmp");
 mkdirSync(testTemp, { recursive: true });
 process.env.TMPDIR = testTemp;
 
