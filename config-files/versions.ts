@@ -5,6 +5,7 @@
 // server/embed/config_tracing.go and server/etcdmain/config.go (flag names; the sampling flag from
 // v3.5.11), containerd/containerd pkg/tracing/plugin/otlp.go (TOML until 1.6.31/1.7.15, OTEL_* env
 // after). Renderers ask these functions; they never compare version strings themselves.
+import * as semver from "semver";
 import releaseData from "./releases.json";
 
 export const ENGINES = ["k3d", "kind"] as const;
@@ -25,26 +26,21 @@ export interface EngineRelease {
     containerd: string;
 }
 
-type Version = [number, number, number];
-
-function parseVersion(text: string): Version | undefined {
-    const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
-    return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
-}
-
-function mustParse(text: string): Version {
-    const v = parseVersion(text);
+/** Versions are compared with semver, which reads "v1.33.7+k3s3" as 1.33.7 and ignores the build ("+k3s3"). */
+function mustParse(text: string): semver.SemVer {
+    const v = semver.parse(text);
     if (!v) throw new Error(`not a version: ${text}`);
     return v;
 }
 
-function compare(a: Version, b: Version): number {
-    return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+const atLeast = (version: string, floor: string) => semver.gte(mustParse(version), floor);
+
+const minorOf = (version: string) => `${semver.major(mustParse(version))}.${semver.minor(mustParse(version))}`;
+
+/** k3s's release counter: v1.33.7+k3s3 → 3, which semver leaves out of its order (and compares as text, k3s10 < k3s9). */
+function k3sBuild(engineRelease: string): number {
+    return Number(/\+k3s(\d+)$/.exec(engineRelease)?.[1] ?? 0);
 }
-
-const atLeast = (version: string, floor: string) => compare(mustParse(version), mustParse(floor)) >= 0;
-
-const minorOf = (version: string) => mustParse(version).slice(0, 2).join(".");
 
 const RELEASES: EngineRelease[] = [
     ...releaseData.k3d.map((r) => ({
@@ -72,11 +68,9 @@ export function releasesOf(engine: EngineName): EngineRelease[] {
 }
 
 /** Newest first: by Kubernetes version, then by engine release (a later kind release rebuilt the same patch with fixes). */
-function newestFirst(a: EngineRelease, b: EngineRelease): number {
+export function newestFirst(a: EngineRelease, b: EngineRelease): number {
     return (
-        compare(mustParse(b.kubernetes), mustParse(a.kubernetes)) ||
-        compare(mustParse(b.engineRelease), mustParse(a.engineRelease)) ||
-        b.engineRelease.localeCompare(a.engineRelease)
+        semver.compare(b.kubernetes, a.kubernetes) || semver.compare(b.engineRelease, a.engineRelease) || k3sBuild(b.engineRelease) - k3sBuild(a.engineRelease)
     );
 }
 
@@ -94,7 +88,7 @@ export function findRelease(engine: EngineName, requested: string): EngineReleas
 
 export function supportedMinors(engine: EngineName): string[] {
     const minors = new Set(releasesOf(engine).map((r) => r.kubernetesMinor));
-    return [...minors].sort((a, b) => compare(mustParse(a), mustParse(b)));
+    return [...minors].sort((a, b) => semver.compare(`${a}.0`, `${b}.0`));
 }
 
 export function supportedVersionsText(engine: EngineName): string {
@@ -102,7 +96,7 @@ export function supportedVersionsText(engine: EngineName): string {
     const patches = releasesOf(engine)
         .map((r) => r.kubernetes)
         .filter((v, i, all) => all.indexOf(v) === i)
-        .sort((a, b) => compare(mustParse(a), mustParse(b)));
+        .sort(semver.compare);
     return `accepted minors ${minors.join(", ")}, or one of the pinned patches ${patches.join(", ")}`;
 }
 
@@ -170,11 +164,11 @@ function etcdFlags(etcd: string): EtcdTracingFlags {
     return atLeast(etcd, "3.6.0") ? ETCD_3_6_FLAGS : ETCD_3_5_FLAGS;
 }
 
+/** The releases before containerd moved tracing to OTEL_* env (1.6.32 and 1.7.16). */
+const CONTAINERD_TOML_TRACING = "1.6.0 - 1.6.31 || 1.7.0 - 1.7.15";
+
 function containerdReadsToml(containerd: string): boolean {
-    const v = mustParse(containerd);
-    if (v[0] === 1 && v[1] === 6) return v[2] <= 31;
-    if (v[0] === 1 && v[1] === 7) return v[2] <= 15;
-    return false;
+    return semver.satisfies(mustParse(containerd), CONTAINERD_TOML_TRACING);
 }
 
 /**

@@ -7,6 +7,8 @@ import {
     collectorFacts,
     etcdImageVersion,
     minimumEngineCli,
+    newestFirst,
+    EngineRelease,
 } from "../config-files/versions";
 
 // Expected values written from the upstream sources named in config-files/versions.ts and the release
@@ -75,6 +77,28 @@ describe("version table: facts per engine release", () => {
         expect(findRelease("k3d", " v1.33 ")!.engineRelease).toBe("v1.33.7+k3s3");
         expect(findRelease("k3d", "v1.29.3+k3s1")!.kubernetes).toBe("1.29.3");
         expect(findRelease("kind", "1.29.10")!.kubernetes).toBe("1.29.10");
+    });
+
+    it("orders releases of one patch by engine release, k3s builds by number (semver compares +k3s10 and +k3s9 as text or not at all)", () => {
+        const release = (kubernetes: string, engineRelease: string): EngineRelease => ({
+            engine: "k3d",
+            kubernetes,
+            kubernetesMinor: kubernetes.split(".").slice(0, 2).join("."),
+            image: `rancher/k3s:${engineRelease.replace("+", "-")}`,
+            engineRelease,
+            etcd: "3.5.21",
+            containerd: "2.1.5",
+        });
+        const order = (releases: EngineRelease[]) => [...releases].sort(newestFirst).map((r) => r.engineRelease);
+        expect(order([release("1.33.7", "v1.33.7+k3s9"), release("1.33.7", "v1.33.7+k3s10"), release("1.33.7", "v1.33.7+k3s2")])).toEqual([
+            "v1.33.7+k3s10",
+            "v1.33.7+k3s9",
+            "v1.33.7+k3s2",
+        ]);
+        // Kubernetes patch first (1.33.10 is newer than 1.33.9, not older as text would have it), then the engine release.
+        expect(order([release("1.33.9", "v1.33.9+k3s1"), release("1.33.10", "v1.33.10+k3s1")])).toEqual(["v1.33.10+k3s1", "v1.33.9+k3s1"]);
+        const kind = (engineRelease: string): EngineRelease => ({ ...release("1.35.1", engineRelease), engine: "kind" });
+        expect([kind("v0.9.0"), kind("v0.31.0"), kind("v0.10.0")].sort(newestFirst).map((r) => r.engineRelease)).toEqual(["v0.31.0", "v0.10.0", "v0.9.0"]);
     });
 
     it("lists the accepted minors and every pinned patch once, in version order", () => {
