@@ -1,17 +1,17 @@
 // Reads the stack's configuration and composes the components. Nothing else happens here:
-// decisions are in config-files/ (pure, tested), resources in components/.
+// decisions are in settings/, versions/, config-files/ and engine/ (pure, tested), resources in components/.
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseSettings, readConfigDeclarations } from "./config-files/settings";
-import { stackNames } from "./config-files/names";
+import { ConfigError, parseSettings, readConfigDeclarations } from "./settings/settings";
+import { stackNames } from "./stack/names";
 import { artifactByRole, renderStack } from "./config-files/render-stack";
-import { engineScripts } from "./config-files/engine-scripts";
+import { engineScripts } from "./engine/engine-scripts";
 import { ObservabilityBackend } from "./components/observability-backend";
 import { EngineCluster } from "./components/engine-cluster";
 import { InClusterCollector } from "./components/in-cluster-collector";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "./config-files/in-cluster-collector";
-import { collectorEnvironment } from "./config-files/exporters";
+import { collectorEnvironment } from "./settings/exporters";
 
 /**
  * Which config keys Pulumi holds as secrets (the SDK reads PULUMI_CONFIG_SECRET_KEYS for its own

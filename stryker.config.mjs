@@ -7,11 +7,11 @@ import { join } from "node:path";
  * reached in minutes where the whole suite per mutant takes hours on 2 cores.
  */
 const TESTS_FOR = {
-    "config-files/endpoints.ts": ["renderers", "in-cluster-collector", "host-exposure", "collector-pipelines", "golden"],
-    "config-files/names.ts": ["names", "golden"],
-    "config-files/versions.ts": ["versions", "release-data", "containerd-on-k3s", "settings", "renderers", "golden"],
-    "config-files/engine-scripts.ts": ["engine-scripts"],
-    "config-files/settings.ts": ["settings", "stack-file", "exporters", "host-exposure", "golden"],
+    "stack/endpoints.ts": ["renderers", "in-cluster-collector", "host-exposure", "collector-pipelines", "golden"],
+    "stack/names.ts": ["names", "golden"],
+    "versions/versions.ts": ["versions", "release-data", "containerd-on-k3s", "settings", "renderers", "golden"],
+    "engine/engine-scripts.ts": ["engine-scripts"],
+    "settings/settings.ts": ["settings", "stack-file", "exporters", "host-exposure", "golden"],
     "scripts/verify-core.ts": ["verify"],
 };
 // The tests' own temp directories go under Stryker's, so a mutant that breaks a test's cleanup
@@ -24,9 +24,9 @@ const mutateArg = process.argv.indexOf("--mutate");
 const scopedTests = mutateArg > 0 ? TESTS_FOR[process.argv[mutateArg + 1]] : undefined;
 
 /**
- * `npm run mutate`: mutation testing (StrykerJS) of the pure code, config-files/*.ts and
- * scripts/verify-core.ts, against the jest suite. Slow on 2 cores, so not part of CI: scope a run
- * with `npm run mutate -- --mutate config-files/names.ts`; incremental mode keeps the results in
+ * `npm run mutate`: mutation testing (StrykerJS) of the pure code (config-files/, settings/,
+ * versions/, stack/, engine/ and scripts/verify-core.ts), against the jest suite. Slow on 2 cores, so not part of CI: scope a run
+ * with `npm run mutate -- --mutate stack/names.ts`; incremental mode keeps the results in
  * reports/ and tests again only the mutants whose code or tests changed.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
@@ -55,7 +55,7 @@ export default {
         },
     },
     coverageAnalysis: "perTest",
-    mutate: ["config-files/*.ts", "scripts/verify-core.ts"],
+    mutate: ["config-files/*.ts", "settings/*.ts", "versions/*.ts", "stack/*.ts", "engine/*.ts", "scripts/verify-core.ts"],
     // The sandbox is a copy of the project: not the tool builds, caches or earlier reports.
     ignorePatterns: [".cache", "rendered", "bin", "reports", "tools"],
     // Mutants in module-level constants would each need the whole suite; the tables they hold are

@@ -3,13 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { createHash } from "crypto";
-import type { EngineScripts } from "../config-files/engine-scripts";
-import { normalizeKubeconfig } from "../config-files/kubeconfig";
+import type { EngineScripts } from "../engine/engine-scripts";
+import { normalizeKubeconfig } from "../stack/kubeconfig";
 
 export interface EngineClusterArgs {
     /** Cluster name as the engine knows it. */
     clusterName: string;
-    /** Rendered by config-files/engine-scripts.ts from the engine config and tracing files. */
+    /** Rendered by engine/engine-scripts.ts from the engine config and tracing files. */
     scripts: EngineScripts;
     /** Human-readable settings summary; the preview shows it change when a setting changes. */
     summary: string;
@@ -44,7 +44,7 @@ export class EngineCluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     /** New each time the cluster is created: what Kubernetes providers key their replacement on. */
     readonly clusterId: pulumi.Output<string>;
-    /** Secret: never shown in a diff or a log. Normalized: names fixed per stack (config-files/kubeconfig.ts). */
+    /** Secret: never shown in a diff or a log. Normalized: names fixed per stack (stack/kubeconfig.ts). */
     readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: EngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -90,7 +90,7 @@ export class EngineCluster extends pulumi.ComponentResource {
                 parent: this,
                 dependsOn: [cluster],
                 additionalSecretOutputs: ["stdout"],
-                // The script stops the engine after its own minute (config-files/engine-scripts.ts); this is the backstop.
+                // The script stops the engine after its own minute (engine/engine-scripts.ts); this is the backstop.
                 customTimeouts: { create: "3m", update: "3m" },
             },
         );

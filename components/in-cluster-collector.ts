@@ -23,7 +23,7 @@ export class InClusterCollector extends pulumi.ComponentResource {
 
     constructor(name: string, args: InClusterCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kubetracing:cluster:InClusterCollector", name, {}, opts);
-        // The kubeconfig is normalized (config-files/kubeconfig.ts), so a re-read with other names or
+        // The kubeconfig is normalized (stack/kubeconfig.ts), so a re-read with other names or
         // order is no change at all; a new cluster replaces the provider through the trigger (and
         // through its new server address, which @pulumi/kubernetes itself treats as a new cluster).
         // deleteUnreachable: objects of a cluster that is gone (deleted out of band, or its Docker

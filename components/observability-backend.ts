@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
-import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../config-files/endpoints";
+import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../stack/endpoints";
 import { BackendContainer, backendContainers, BackendContainersInput, HEALTH_CHECK_HOST } from "../config-files/backend-containers";
 
 /** Names, pinned images (tag or digest, never latest), rendered configs, host address and ports (0: Docker chooses). */

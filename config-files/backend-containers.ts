@@ -1,10 +1,10 @@
 // The two backend containers as plain data: what components/observability-backend.ts hands the
 // Docker provider, and what the trace-path test tier hands a real dockerd. One description, so the
 // tier runs exactly the containers the stack runs.
-import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./endpoints";
-import type { StackNames } from "./names";
-import type { HostPorts } from "./settings";
-import type { SecretText } from "./exporters";
+import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../stack/endpoints";
+import type { StackNames } from "../stack/names";
+import type { HostPorts } from "../settings/settings";
+import type { SecretText } from "../settings/exporters";
 
 export const JAEGER_CONFIG_PATH = "/etc/jaeger/kubetracing.yaml";
 export const COLLECTOR_CONFIG_PATH = "/etc/otelcol/kubetracing.yaml";
@@ -49,7 +49,7 @@ export interface BackendContainersInput {
     /** Absent with localJaeger: false: then there is no Jaeger container. */
     jaegerConfig?: string;
     collectorConfig: string;
-    /** The Collector's environment (config-files/exporters.ts collectorEnvironment). */
+    /** The Collector's environment (settings/exporters.ts collectorEnvironment). */
     collectorEnv?: { name: string; value: SecretText }[];
     hostBindAddress: string;
     hostPorts: HostPorts;

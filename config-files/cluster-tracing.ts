@@ -1,12 +1,12 @@
 // What the cluster's four components get, decided once per stack and shared by both engines.
-import { componentEndpoint, traceTargetHost } from "./endpoints";
+import { componentEndpoint, traceTargetHost } from "../stack/endpoints";
 import { renderApiserverTracingConfig } from "./apiserver-tracing";
 import { kubeletTracingConfiguration, KubeletTracingConfiguration } from "./kubelet-config";
 import { etcdTracingArgs, EtcdTracingArgs } from "./etcd-args";
 import { containerdTracing, ContainerdTracing } from "./containerd";
-import { ConfigError, isTraced, StackSettings, TracedComponent } from "./settings";
-import type { StackNames } from "./names";
-import { tracingFacts, TracingFacts } from "./versions";
+import { ConfigError, isTraced, StackSettings, TracedComponent } from "../settings/settings";
+import type { StackNames } from "../stack/names";
+import { tracingFacts, TracingFacts } from "../versions/versions";
 
 /** Where rendered files land inside every node. */
 export const NODE_TRACING_DIR = "/etc/kubetracing";

@@ -1,8 +1,8 @@
 // The backend Collector: OTLP in (gRPC and HTTP), memory-limited batches, OTLP/gRPC out to Jaeger
-// and to each team backend (config-files/exporters.ts).
-import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./endpoints";
-import { ExporterSettings, TEAM_BATCH_MAX_SPANS, teamExporters } from "./exporters";
-import type { CollectorFacts } from "./versions";
+// and to each team backend (settings/exporters.ts).
+import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../stack/endpoints";
+import { ExporterSettings, TEAM_BATCH_MAX_SPANS, teamExporters } from "../settings/exporters";
+import type { CollectorFacts } from "../versions/versions";
 import { toYaml } from "./yaml-text";
 
 export interface BackendCollectorInput {

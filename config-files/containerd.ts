@@ -1,8 +1,8 @@
 // containerd tracing. The environment form (OTEL_*) works on every containerd from 1.6.32/1.7.16
 // on, and 1.7 honours it too; the TOML form is added only where the release's containerd still
 // reads it (1.6.0–1.6.31, 1.7.0–1.7.15). Always OTLP/HTTP to a URL with a scheme.
-import type { TracingFacts } from "./versions";
-import { samplingRatio, SERVICE_NAMES } from "./endpoints";
+import type { TracingFacts } from "../versions/versions";
+import { samplingRatio, SERVICE_NAMES } from "../stack/endpoints";
 
 export interface ContainerdTracing {
     env: Record<string, string>;

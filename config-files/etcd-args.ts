@@ -1,6 +1,6 @@
 // etcd's tracing settings as name/value pairs, with the flag names of the etcd the release bundles.
 // The same pairs become `--etcd-arg=name=value` on k3s and kubeadm `etcd.local.extraArgs` on kind.
-import type { TracingFacts } from "./versions";
+import type { TracingFacts } from "../versions/versions";
 
 export interface EtcdArg {
     name: string;

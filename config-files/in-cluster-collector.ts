@@ -2,8 +2,8 @@
 // an OTLP endpoint on the node's addresses, adds Kubernetes metadata and forwards to the backend.
 // Plain Kubernetes objects, so they can be validated offline and handed to typed Pulumi resources.
 import { healthCheckExtension, memoryLimiter, otlpGrpcExporter, otlpReceiver } from "./collector-config";
-import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "./endpoints";
-import type { CollectorFacts } from "./versions";
+import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../stack/endpoints";
+import type { CollectorFacts } from "../versions/versions";
 import { toYaml } from "./yaml-text";
 import { createHash } from "crypto";
 

@@ -1,5 +1,5 @@
 // Jaeger v2 (a Collector distribution): OTLP in, bounded in-memory store, UI and query API on 16686.
-import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT } from "./endpoints";
+import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT } from "../stack/endpoints";
 import { otlpReceiver } from "./collector-config";
 import { toYaml } from "./yaml-text";
 

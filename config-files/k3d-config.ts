@@ -2,8 +2,8 @@
 // network, every tracing file embedded (k3d `files:`, k3d ≥ 5.7), so the config file is self-contained.
 import { ClusterTracingPlan, NODE_APISERVER_TRACING_FILE, NODE_KUBELET_CONFIG_FILE } from "./cluster-tracing";
 import { k3sContainerdTemplate } from "./containerd";
-import type { StackNames } from "./names";
-import type { StackSettings } from "./settings";
+import type { StackNames } from "../stack/names";
+import type { StackSettings } from "../settings/settings";
 import { toYaml } from "./yaml-text";
 
 const SERVERS = ["server:*"];

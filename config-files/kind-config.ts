@@ -3,8 +3,8 @@
 // tracing files bind-mounted from the directory `kind create` runs in.
 import { ClusterTracingPlan, NODE_APISERVER_TRACING_FILE, NODE_TRACING_DIR } from "./cluster-tracing";
 import type { EtcdArg } from "./etcd-args";
-import type { StackNames } from "./names";
-import type { StackSettings } from "./settings";
+import type { StackNames } from "../stack/names";
+import type { StackSettings } from "../settings/settings";
 import { toYaml } from "./yaml-text";
 
 /** Files the kind config mounts, relative to the directory kind runs in (kind resolves them against its cwd). */

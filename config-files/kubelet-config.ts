@@ -1,5 +1,5 @@
 // The kubelet has no tracing flag: tracing lives in a KubeletConfiguration (a file on k3s, a kubeadm patch on kind).
-import type { TracingFacts } from "./versions";
+import type { TracingFacts } from "../versions/versions";
 
 export interface KubeletTracingConfiguration {
     apiVersion: string;

@@ -3,13 +3,13 @@
 import { ClusterTracingPlan, planClusterTracing } from "./cluster-tracing";
 import { renderBackendCollectorConfig } from "./collector-config";
 import { envFile, k3sContainerdTemplate, systemdEnvironmentDropIn } from "./containerd";
-import { otlpGrpcAddress, SERVICE_NAMES } from "./endpoints";
+import { otlpGrpcAddress, SERVICE_NAMES } from "../stack/endpoints";
 import { renderJaegerConfig } from "./jaeger-config";
 import { renderK3dConfig } from "./k3d-config";
 import { KIND_MOUNTED_FILES, renderKindConfig } from "./kind-config";
-import type { StackNames } from "./names";
-import type { StackSettings } from "./settings";
-import { collectorFacts, minimumEngineCli, PINNED_IMAGES } from "./versions";
+import type { StackNames } from "../stack/names";
+import type { StackSettings } from "../settings/settings";
+import { collectorFacts, minimumEngineCli, PINNED_IMAGES } from "../versions/versions";
 import { InClusterCollector, manifestOf, renderInClusterCollector } from "./in-cluster-collector";
 import { toYaml } from "./yaml-text";
 

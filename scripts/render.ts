@@ -7,10 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, parseSettings, readConfigDeclarations } from "../config-files/settings";
-import { stackNames } from "../config-files/names";
+import { ConfigError, parseSettings, readConfigDeclarations } from "../settings/settings";
+import { stackNames } from "../stack/names";
 import { renderStack } from "../config-files/render-stack";
-import { readStackConfig, stackNameFromFile, StackFileError } from "../config-files/stack-file";
+import { readStackConfig, stackNameFromFile, StackFileError } from "../settings/stack-file";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run render -- (--stack NAME | --config Pulumi.NAME.yaml) --out DIR";

@@ -1,11 +1,11 @@
 // The logic of `npm run verify`, with its I/O passed in so the tests can drive it against a fake
 // Jaeger speaking the real API v3 format: cause control-plane activity, then ask Jaeger, per traced
 // component, for spans; retry until all are found or the wait is over; explain what is missing.
-import { SERVICE_NAMES } from "../config-files/endpoints";
-import { etcdHasSamplingFlag } from "../config-files/versions";
-import type { TracedComponent } from "../config-files/settings";
+import { SERVICE_NAMES } from "../stack/endpoints";
+import { etcdHasSamplingFlag } from "../versions/versions";
+import type { TracedComponent } from "../settings/settings";
 
-/** The stack outputs verify reads (names from config-files/outputs-contract.ts). */
+/** The stack outputs verify reads (names from stack/outputs-contract.ts). */
 export interface VerifyOutputs {
     jaegerUrl: string;
     tracedComponents: TracedComponent[];
@@ -167,7 +167,7 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
     switch (component) {
         case "etcd": {
             const etcd = outputs.bundledVersions?.etcd;
-            // The same rule the renderers follow (config-files/versions.ts); an output that is no version says nothing.
+            // The same rule the renderers follow (versions/versions.ts); an output that is no version says nothing.
             const old = typeof etcd === "string" && /^\d+\.\d+\.\d+$/.test(etcd) && !etcdHasSamplingFlag(etcd);
             if (old)
                 return `etcd ${etcd} has no sampling flag: its spans appear only inside sampled apiserver requests (trace the apiserver; on kind set kindEtcdImage)`;

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { COMPONENTS, TracedComponent } from "../config-files/settings";
+import { COMPONENTS, TracedComponent } from "../settings/settings";
 import { EXIT, formatTable, verify, VerifyOutputs, VerifyReport } from "./verify-core";
 
 /** Pinned image of the pod verify runs. */

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { FAKE_KUBECONFIG, runProgram, runRefused, Registration, valueOf } from "./pulumi-harness";
-import { normalizeKubeconfig } from "../config-files/kubeconfig";
+import { normalizeKubeconfig } from "../stack/kubeconfig";
 
 const byName = (regs: Registration[], name: string) => {
     const r = regs.find((x) => x.name === name);

@@ -1,11 +1,11 @@
-// k3s's embedded containerd has no OTLP span processor (config-files/versions.ts, CONTAINERD_OTLP_PROCESSOR):
+// k3s's embedded containerd has no OTLP span processor (versions/versions.ts, CONTAINERD_OTLP_PROCESSOR):
 // the renderer says so, refuses a stack that would trace nothing else, verify explains the missing
 // containerd without failing on it, and the README's k3d table agrees.
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError } from "../config-files/settings";
-import { findRelease, tracingFacts } from "../config-files/versions";
+import { ConfigError } from "../settings/settings";
+import { findRelease, tracingFacts } from "../versions/versions";
 import { EXIT, formatTable, verify, VerifyIO, VerifyOutputs } from "../scripts/verify-core";
 import { file, PROJECT_DIR, renderOf } from "./helpers";
 

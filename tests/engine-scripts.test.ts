@@ -4,8 +4,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import { engineScripts, OWNER_MARKER, ScriptTimeouts } from "../config-files/engine-scripts";
-import { stackNames } from "../config-files/names";
+import { engineScripts, OWNER_MARKER, ScriptTimeouts } from "../engine/engine-scripts";
+import { stackNames } from "../stack/names";
 import { waitForHttpOkScript } from "../components/observability-backend";
 import { renderOf, settingsOf, useTempDirs } from "./helpers";
 

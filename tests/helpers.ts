@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { parseSettings, readConfigDeclarations, StackSettings } from "../config-files/settings";
-import { stackNames } from "../config-files/names";
+import { parseSettings, readConfigDeclarations, StackSettings } from "../settings/settings";
+import { stackNames } from "../stack/names";
 import { renderStack, RenderedStack } from "../config-files/render-stack";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");

@@ -2,7 +2,7 @@
 // have no authentication and the Kubernetes API hands out an admin kubeconfig: with the default
 // hostBindAddress nothing may listen beyond loopback.
 import { backendContainers } from "../config-files/backend-containers";
-import { stackNames } from "../config-files/names";
+import { stackNames } from "../stack/names";
 import { settingsOf, renderOf, yamlOf } from "./helpers";
 
 const ports = { jaegerUi: 0, otlpGrpc: 0, otlpHttp: 0 };

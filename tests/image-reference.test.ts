@@ -1,5 +1,5 @@
 // Examples from distribution/reference's own tests (reference_test.go) and Docker's behaviour.
-import { parseImageReference } from "../config-files/image-reference";
+import { parseImageReference } from "../settings/image-reference";
 
 describe("image references", () => {
     it.each`

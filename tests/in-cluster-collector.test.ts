@@ -6,7 +6,7 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { createHash } from "crypto";
-import { supportedMinors } from "../config-files/versions";
+import { supportedMinors } from "../versions/versions";
 import { CONFIG_CHECKSUM_ANNOTATION } from "../config-files/in-cluster-collector";
 import { file, hasRole, renderOf, yamlOf } from "./helpers";
 

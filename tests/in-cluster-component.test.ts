@@ -1,5 +1,5 @@
 import { FAKE_KUBECONFIG, runProgram, Registration, valueOf } from "./pulumi-harness";
-import { normalizeKubeconfig } from "../config-files/kubeconfig";
+import { normalizeKubeconfig } from "../stack/kubeconfig";
 
 const named = (regs: Registration[], name: string) => {
     const r = regs.find((x) => x.name === name);

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { KubeconfigError, normalizeKubeconfig } from "../config-files/kubeconfig";
+import { KubeconfigError, normalizeKubeconfig } from "../stack/kubeconfig";
 import { FAKE_KUBECONFIG } from "./pulumi-harness";
 import { PROJECT_DIR } from "./helpers";
 

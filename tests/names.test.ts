@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { stackNames } from "../config-files/names";
+import { stackNames } from "../stack/names";
 
 /** RFC 1123 label as kind and Docker take it; k3d also caps a cluster name at 32 characters. */
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;

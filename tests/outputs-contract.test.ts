@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { STACK_OUTPUTS } from "../config-files/outputs-contract";
+import { STACK_OUTPUTS } from "../stack/outputs-contract";
 import { PROJECT_DIR } from "./helpers";
 import { runProgram, valueOf } from "./pulumi-harness";
 const typeOf = (v: unknown) => (Array.isArray(v) ? (v.every((x) => typeof x === "string") ? "string[]" : "array") : v === null ? "null" : typeof v);

@@ -2,7 +2,7 @@
 // tests/fixtures/known-images.json, the same facts copied per release (sources in tests/fixtures/README.md).
 import * as fs from "fs";
 import * as path from "path";
-import releaseData from "../config-files/releases.json";
+import releaseData from "../versions/releases.json";
 import { FIXTURES_DIR } from "./helpers";
 
 const known = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, "known-images.json"), "utf8"));

@@ -4,8 +4,8 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import { parse as parseToml } from "smol-toml";
-import { supportedMinors } from "../config-files/versions";
-import { COMPONENTS, TracedComponent } from "../config-files/settings";
+import { supportedMinors } from "../versions/versions";
+import { COMPONENTS, TracedComponent } from "../settings/settings";
 import { file, FIXTURES_DIR, hasRole, renderOf, yamlOf } from "./helpers";
 
 // k3d-io/k3d v5.9.0 pkg/config/v1alpha5/schema.json (tests/fixtures/README.md).

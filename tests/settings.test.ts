@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as fc from "fast-check";
-import { ConfigError, COMPONENTS, PROVIDER_NAMESPACES, readConfigDeclarations } from "../config-files/settings";
+import { ConfigError, COMPONENTS, PROVIDER_NAMESPACES, readConfigDeclarations } from "../settings/settings";
 import { DECLARATIONS, PROJECT_DIR, renderOf, settingsOf } from "./helpers";
 
 function problemsOf(raw: Record<string, unknown>): string[] {

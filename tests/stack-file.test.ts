@@ -1,5 +1,5 @@
 // A stack file read the way the Pulumi CLI hands its values to the program.
-import { readStackConfig, StackFileError } from "../config-files/stack-file";
+import { readStackConfig, StackFileError } from "../settings/stack-file";
 import { settingsOf } from "./helpers";
 
 describe("stack files", () => {

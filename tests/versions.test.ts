@@ -9,11 +9,11 @@ import {
     minimumEngineCli,
     newestFirst,
     EngineRelease,
-} from "../config-files/versions";
+} from "../versions/versions";
 
-// Expected values written from the upstream sources named in config-files/versions.ts and the release
+// Expected values written from the upstream sources named in versions/versions.ts and the release
 // notes behind tests/fixtures/known-images.json, not from the code;
-// otlp (containerd has its OTLP span processor) from k3s-io/k3s and kind sources (config-files/versions.ts).
+// otlp (containerd has its OTLP span processor) from k3s-io/k3s and kind sources (versions/versions.ts).
 describe("version table: facts per engine release", () => {
     it.each`
         engine    | version     | release            | etcd        | containerd  | apiVersion                           | etcdPrefix         | sampling | toml     | kubeadm                     | otlp
@@ -172,7 +172,7 @@ describe("version table: facts per engine release", () => {
 });
 
 // Cutoffs no pinned release sits on exactly: each is tested on both sides with a synthetic release
-// or an override, the values from the upstream sources named in config-files/versions.ts.
+// or an override, the values from the upstream sources named in versions/versions.ts.
 describe("version cutoffs between pinned releases", () => {
     const kind = findRelease("kind", "1.29.2")!;
 

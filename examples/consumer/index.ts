@@ -2,7 +2,7 @@
 // which adds Kubernetes metadata and forwards them to the stack's Jaeger.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { StackOutputName } from "../../config-files/outputs-contract";
+import type { StackOutputName } from "../../stack/outputs-contract";
 
 /**
  * Pinned: telemetrygen from the same Collector-contrib release the agent runs. Not exported: every

@@ -20,7 +20,7 @@ import {
 import { tempDir } from "../real-binaries/harness";
 import { describeWithTracePath, docker, jaegerSpans, RunningBackend, runVerify, startBackend, TracePathTools, waitForJaegerSpans } from "./harness";
 import { sendGrpcTestSpan, sendHttpTestSpan } from "./otlp-client";
-import { ENGINES, supportedMinors } from "../../config-files/versions";
+import { ENGINES, supportedMinors } from "../../versions/versions";
 
 const SPAN_TIMEOUT_MS = 30_000;
 /**

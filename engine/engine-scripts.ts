@@ -2,9 +2,9 @@
 // leftover cluster an earlier run of this stack made, write the rendered files, create), delete,
 // and read the kubeconfig.
 // Pure strings, so tests can read them, `bash -n` them and run them against a fake engine CLI.
-import type { Engine } from "./settings";
-import type { StackNames } from "./names";
-import type { Artifact } from "./render-stack";
+import type { Engine } from "../settings/settings";
+import type { StackNames } from "../stack/names";
+import type { Artifact } from "../config-files/render-stack";
 
 export interface EngineScripts {
     create: string;

@@ -7,7 +7,7 @@
 import { parse as parseYaml } from "yaml";
 import { distance } from "fastest-levenshtein";
 import * as semver from "semver";
-import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion, collectorFacts, PINNED_IMAGES } from "./versions";
+import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion, collectorFacts, PINNED_IMAGES } from "../versions/versions";
 import { IMAGE_REFERENCE_FORMAT, parseImageReference } from "./image-reference";
 import { ExporterSettings, parseExporters } from "./exporters";
 

@@ -8,7 +8,7 @@
 // names only an environment variable (`${env:KUBETRACING_EXPORTER_0_HEADER_0}`); the value reaches
 // the Collector container as that variable, given to the Docker provider as a Pulumi secret. `npm
 // run render` reads the stack file, never decrypts, and needs no value at all.
-import type { CollectorFacts } from "./versions";
+import type { CollectorFacts } from "../versions/versions";
 
 export const EXPORTER_PROTOCOLS = ["grpc", "http"] as const;
 export type ExporterProtocol = (typeof EXPORTER_PROTOCOLS)[number];

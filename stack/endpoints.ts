@@ -1,6 +1,6 @@
 // Where each component sends spans, written the way that component parses it. Getting this
 // format wrong is the most common silent failure (tracing-matrix.md, "Endpoint formats differ").
-import type { ControlPlaneTraceTarget, TracedComponent } from "./settings";
+import type { ControlPlaneTraceTarget, TracedComponent } from "../settings/settings";
 
 export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
