@@ -1,9 +1,7 @@
 // Reads the stack's configuration and composes the components. Nothing else happens here:
 // decisions are in settings/, versions/, config-files/ and engine/ (pure, tested), resources in components/.
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseSettings, readConfigDeclarations } from "./settings/settings";
+import { ConfigError, parseSettings } from "./settings/settings";
 import { stackNames } from "./stack/names";
 import { artifactByRole, renderStack } from "./config-files/render-stack";
 import { engineScripts } from "./engine/engine-scripts";
@@ -26,7 +24,7 @@ if (typeof isConfigSecret !== "function")
 // As a RunError, `pulumi up` prints the problems alone, without a stack trace or the program's source.
 const settings = (() => {
     try {
-        return parseSettings(pulumi.runtime.allConfig(), readConfigDeclarations(fs.readFileSync(path.join(__dirname, "Pulumi.yaml"), "utf8")), {
+        return parseSettings(pulumi.runtime.allConfig(), {
             secretKeys: Object.keys(pulumi.runtime.allConfig()).filter((key) => isConfigSecret!(key)),
         });
     } catch (err) {

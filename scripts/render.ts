@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, parseSettings, readConfigDeclarations } from "../settings/settings";
+import { ConfigError, parseSettings } from "../settings/settings";
 import { stackNames } from "../stack/names";
 import { renderStack } from "../config-files/render-stack";
 import { readStackConfig, stackNameFromFile, StackFileError } from "../settings/stack-file";
@@ -122,7 +122,7 @@ export function render(argv: string[]): { outDir: string; files: string[] } {
 
     const projectYaml = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
     const project = (parseYaml(projectYaml) as { name: string }).name;
-    const settings = parseSettings(readStackConfig(fs.readFileSync(stackFile, "utf8"), path.basename(stackFile)), readConfigDeclarations(projectYaml));
+    const settings = parseSettings(readStackConfig(fs.readFileSync(stackFile, "utf8"), path.basename(stackFile)));
     const names = stackNames(project, stack);
     const rendered = renderStack(settings, names);
 

@@ -1,10 +1,11 @@
 // Stack configuration → validated settings. Pure: no Pulumi imports, no I/O.
 //
-// The declarations (type, default, description of every key) live once, in Pulumi.yaml.
-// `readConfigDeclarations` reads them; `parseSettings` applies their defaults and checks every
-// value, so `pulumi up`, `npm run render` and the tests all reject the same bad input with the
-// same message, before anything is created.
-import { parse as parseYaml } from "yaml";
+// SETTINGS is the one table of the stack's settings: for each key its type, default, description
+// and check. Pulumi.yaml's `config:` block declares the same (tests/settings.test.ts holds the two
+// equal), so `pulumi config` knows the types. `parseSettings` applies the defaults and checks every
+// value, so `pulumi up`, `npm run render` and the tests all reject the same bad input with the same
+// message, before anything is created.
+import { isIPv4 } from "net";
 import { distance } from "fastest-levenshtein";
 import * as semver from "semver";
 import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion, collectorFacts, PINNED_IMAGES } from "../versions/versions";
@@ -32,17 +33,6 @@ export const PROVIDER_NAMESPACES = ["docker", "command", "kubernetes", "pulumi"]
 
 /** etcd images kindEtcdImage may name: 3.4 and older have no tracing; the flag names are known for 3.5 to 3.7. */
 export const KIND_ETCD_VERSIONS = ">=3.5.0 <3.8.0";
-
-export type DeclaredType = "string" | "integer" | "boolean" | "array";
-
-export interface ConfigDeclaration {
-    type: DeclaredType;
-    default: unknown;
-    description: string;
-}
-
-/** Key (without namespace) → declaration, as written in Pulumi.yaml's `config:` block. */
-export type ConfigDeclarations = Record<string, ConfigDeclaration>;
 
 export interface HostPorts {
     /** 0 means "let Docker choose a free port". */
@@ -85,20 +75,6 @@ export class ConfigError extends Error {
     }
 }
 
-export function readConfigDeclarations(pulumiYamlText: string): ConfigDeclarations {
-    const project = parseYaml(pulumiYamlText) as { config?: Record<string, Partial<ConfigDeclaration>> };
-    // No prototype: a key such as "constructor" must not look declared.
-    const declarations: ConfigDeclarations = Object.create(null);
-    for (const [fullKey, decl] of Object.entries(project.config ?? {})) {
-        const key = fullKey.startsWith(`${CONFIG_NAMESPACE}:`) ? fullKey.slice(CONFIG_NAMESPACE.length + 1) : fullKey;
-        if (!decl || decl.default === undefined || !decl.type) {
-            throw new Error(`Pulumi.yaml: config key ${fullKey} needs a type and a default`);
-        }
-        declarations[key] = { type: decl.type, default: decl.default, description: decl.description ?? "" };
-    }
-    return declarations;
-}
-
 /** A namespace this close to ours is a typo of it, not another provider's. */
 const NAMESPACE_TYPO_DISTANCE = 2;
 
@@ -118,7 +94,7 @@ function ourKeys(raw: Record<string, unknown>, problems: string[], notes: string
         const namespace = key.slice(0, colon);
         const name = key.slice(colon + 1);
         if (namespace === CONFIG_NAMESPACE) ours.set(name, value);
-        else if ((PROVIDER_NAMESPACES as readonly string[]).includes(namespace)) continue;
+        else if (PROVIDER_NAMESPACES.some((provider) => provider === namespace)) continue;
         else if (distance(namespace.toLowerCase(), CONFIG_NAMESPACE) <= NAMESPACE_TYPO_DISTANCE) {
             problems.push(`${key}: the namespace is "${namespace}", not "${CONFIG_NAMESPACE}", so nothing would read it; write ${CONFIG_NAMESPACE}:${name}`);
         } else {
@@ -132,61 +108,198 @@ function ourKeys(raw: Record<string, unknown>, problems: string[], notes: string
 
 const quote = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
 
-/** Settings that may hold Pulumi secrets (the exporters' header values): their value is never quoted in a problem. */
-const SECRET_BEARING_KEYS = ["exporters"];
+export type SettingType = "string" | "integer" | "boolean" | "array";
+
+/** One row of the settings table. */
+export interface Setting<T> {
+    type: SettingType;
+    /** For a list, the type of its items (Pulumi.yaml's `items:`). */
+    items?: "string" | "object";
+    default: T;
+    description: string;
+    /** The value in this type, or undefined when it is not of it. Pulumi hands config to the program as text; stack files and tests may give native values. */
+    read: (given: unknown) => T | undefined;
+    /** What the value must be, said when it is not of the type. */
+    expected: string;
+    /** What is accepted, when the value (already of the type) is not; undefined when it is. */
+    check?: (value: T) => string | undefined;
+    /** Never quote the value in a problem: it may hold Pulumi secrets (the exporters' header values). */
+    mayHoldSecrets?: boolean;
+}
+
+type Row<T> = Omit<Setting<T>, "type" | "read" | "expected">;
+
+// Pulumi hands an unquoted YAML number or boolean to the program as its text; so do we.
+const readText = (given: unknown) => (typeof given === "string" ? given : typeof given === "number" || typeof given === "boolean" ? String(given) : undefined);
+// Digits only, as Pulumi's own integer check: no spaces, no 2.0, 0x5 or 1e1.
+const readInteger = (given: unknown) => {
+    const n = typeof given === "number" ? given : typeof given === "string" && /^-?\d+$/.test(given) ? Number(given) : NaN;
+    return Number.isSafeInteger(n) ? n : undefined;
+};
+const readBoolean = (given: unknown) => (typeof given === "boolean" ? given : given === "true" || given === "false" ? given === "true" : undefined);
+const readList = (given: unknown): unknown[] | undefined => {
+    if (Array.isArray(given)) return given;
+    if (typeof given !== "string") return undefined;
+    try {
+        const list: unknown = JSON.parse(given);
+        return Array.isArray(list) ? list : undefined;
+    } catch {
+        return undefined;
+    }
+};
+
+const text = (row: Row<string>): Setting<string> => ({ type: "string", read: readText, expected: "expected a string", ...row });
+const integer = (row: Row<number>): Setting<number> => ({ type: "integer", read: readInteger, expected: "expected a whole number", ...row });
+const flag = (row: Row<boolean>): Setting<boolean> => ({ type: "boolean", read: readBoolean, expected: "expected true or false", ...row });
+const list = (items: "string" | "object", row: Row<unknown[]>): Setting<unknown[]> => ({
+    type: "array",
+    items,
+    read: readList,
+    expected: 'expected a list, e.g. ["etcd","kubelet"]',
+    ...row,
+});
+
+// Small validators: each returns what is accepted when the value is not.
+export const oneOf =
+    (accepted: readonly string[]) =>
+    (value: string): string | undefined =>
+        accepted.includes(value) ? undefined : `accepted ${accepted.length === 2 ? accepted.join(" or ") : accepted.join(", ")}`;
+
+export const between =
+    (min: number, max: number, note = "") =>
+    (value: number): string | undefined =>
+        value >= min && value <= max ? undefined : `accepted ${min} to ${max}${note}`;
+
+/** A per-component rate: -1 takes samplingRatePerMillion. */
+const ownRate = (value: number) => (value === -1 ? undefined : between(0, MAX_SAMPLING_RATE, ", or -1 for samplingRatePerMillion")(value));
+
+/** A host port: 0 lets Docker choose; below 1024 needs root. */
+export function hostPort(value: number): string | undefined {
+    if (value < 0 || value > 65535) return "accepted 0 to 65535 (0 = Docker picks a free port)";
+    if (value !== 0 && value < 1024) return "ports below 1024 need root; accepted 0 or 1024 to 65535";
+    return undefined;
+}
+
+export function ipv4Address(value: string): string | undefined {
+    return isIPv4(value) ? undefined : "accepted an IPv4 address such as 127.0.0.1 or 0.0.0.0";
+}
+
+/** A pinned image override: Docker must accept the reference, and it must not float (no tag, or latest). Empty: the pinned one. */
+export function pinnedImage(image: string): string | undefined {
+    if (image === "") return undefined;
+    const ref = parseImageReference(image);
+    if (!ref) return `not a valid image reference; accepted ${IMAGE_REFERENCE_FORMAT}`;
+    if (!ref.digest && (ref.tag === undefined || ref.tag === "latest")) return "pin an exact version (name:tag other than latest, or name@sha256:digest)";
+    return undefined;
+}
+
+const noSpaces = (value: string) => (/\s/.test(value) ? 'no spaces; accepted a minor such as "1.34" or a pinned patch such as "1.29.2"' : undefined);
+
+const componentRate = (component: TracedComponent) =>
+    integer({
+        default: -1,
+        description:
+            component === "etcd"
+                ? "etcd's own rate per million; -1 means samplingRatePerMillion. etcd at 100% is costly (etcd-io/etcd#14310)."
+                : `${component === "apiserver" ? "kube-apiserver" : component}'s own rate per million; -1 means samplingRatePerMillion.`,
+        check: ownRate,
+    });
+
+/**
+ * Every setting of the stack, once. Checks that need another key (the release needs the engine,
+ * the node agent needs inClusterCollector, …) are in parseSettings.
+ */
+export const SETTINGS = {
+    engine: text({ default: "k3d", description: "Cluster engine: k3d or kind.", check: oneOf(ENGINES) }),
+    kubernetesVersion: text({
+        default: "1.34",
+        description: 'Kubernetes minor ("1.34": newest pinned node image of that minor) or an exact pinned patch ("1.29.2"). See the README\'s version table.',
+        check: noSpaces,
+    }),
+    workers: integer({
+        default: 1,
+        description: "Worker (agent) nodes besides the one control-plane node, 0 to 10. Each traces kubelet and containerd.",
+        check: between(0, MAX_WORKERS),
+    }),
+    tracedComponents: list("string", {
+        default: ["etcd", "apiserver", "kubelet", "containerd"],
+        description: "Which control-plane components send spans; any of etcd, apiserver, kubelet, containerd.",
+    }),
+    samplingRatePerMillion: integer({
+        default: 100000,
+        description: "Spans sampled per million requests (0 to 1000000) for every traced component without its own rate below.",
+        check: between(0, MAX_SAMPLING_RATE, " (1000000 = every request)"),
+    }),
+    etcdSamplingRatePerMillion: componentRate("etcd"),
+    apiserverSamplingRatePerMillion: componentRate("apiserver"),
+    kubeletSamplingRatePerMillion: componentRate("kubelet"),
+    containerdSamplingRatePerMillion: componentRate("containerd"),
+    hostBindAddress: text({
+        default: "127.0.0.1",
+        description: "Host address the Jaeger UI, the OTLP ports and the Kubernetes API are published on. 0.0.0.0 exposes them to your network.",
+        check: ipv4Address,
+    }),
+    jaegerUiPort: integer({
+        default: 0,
+        description: "Host port of the Jaeger UI; 0 lets Docker pick a free one, so several stacks never collide (the stack output says which).",
+        check: hostPort,
+    }),
+    otlpGrpcPort: integer({ default: 0, description: "Host port of the Collector's OTLP gRPC receiver; 0 lets Docker pick a free one.", check: hostPort }),
+    otlpHttpPort: integer({ default: 0, description: "Host port of the Collector's OTLP HTTP receiver; 0 lets Docker pick a free one.", check: hostPort }),
+    jaegerImage: text({
+        default: "",
+        description: "Override of the pinned Jaeger v2 image (must carry a tag other than latest, or a digest). Empty means the pinned one.",
+        check: pinnedImage,
+    }),
+    collectorImage: text({
+        default: "",
+        description: "Override of the pinned OpenTelemetry Collector image (tag other than latest, or digest). Empty means the pinned one.",
+        check: pinnedImage,
+    }),
+    kindEtcdImage: text({
+        default: "",
+        description:
+            "kind only: replace kubeadm's etcd, e.g. registry.k8s.io/etcd:3.5.12-0 on node images whose etcd is too old for a sampling rate (below 3.5.11). Empty keeps the image's own.",
+    }),
+    jaegerMaxTraces: integer({
+        default: 50000,
+        description: "Traces Jaeger keeps in memory before dropping the oldest (1000 to 1000000).",
+        check: between(1000, 1_000_000),
+    }),
+    collectorMemoryLimitMiB: integer({
+        default: 512,
+        description: "Memory the backend Collector may use before it refuses data (64 to 8192 MiB).",
+        check: between(64, 8192),
+    }),
+    inClusterCollector: flag({
+        default: false,
+        description: "Also run an OpenTelemetry Collector DaemonSet in the cluster, forwarding to the backend.",
+    }),
+    controlPlaneTraceTarget: text({
+        default: "backend",
+        description:
+            "Where the control plane sends spans: backend (the Collector in Docker, from the first second) or node-agent (the in-cluster DaemonSet on each node; needs inClusterCollector).",
+        check: oneOf(TRACE_TARGETS),
+    }),
+    exporters: list("object", {
+        default: [],
+        description:
+            "Team backends that also get every span, at most 4: a list of {name, endpoint, protocol: grpc|http, headers, insecure}, e.g. {name: tempo, endpoint: https://tempo.example.com:4317, protocol: grpc}. Header values must be Pulumi secrets: pulumi config set --secret --path 'kubetracing:exporters[0].headers.Authorization' 'Bearer …'.",
+        mayHoldSecrets: true,
+    }),
+    localJaeger: flag({
+        default: true,
+        description: "Run the local Jaeger. false runs only the Collector, forwarding to kubetracing:exporters (npm run verify then has nothing to ask).",
+    }),
+} as const satisfies Record<string, Setting<string> | Setting<number> | Setting<boolean> | Setting<unknown[]>>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+const isSettingKey = (key: string): key is SettingKey => Object.hasOwn(SETTINGS, key);
 
 export interface ParseOptions {
     /** Keys Pulumi holds as secrets (`pulumi up` knows them; a stack file shows its ciphertext instead). */
     secretKeys?: readonly string[];
-}
-
-/** Pulumi hands config to the program as strings; stack files and tests may give native values. */
-function coerce(key: string, decl: ConfigDeclaration, value: unknown, problems: string[]): unknown {
-    const fail = (what: string) => {
-        problems.push(`kubetracing:${key} = ${SECRET_BEARING_KEYS.includes(key) ? "(not shown: it may hold secrets)" : quote(value)}: ${what}`);
-        return undefined;
-    };
-    switch (decl.type) {
-        case "string":
-            // Pulumi hands an unquoted YAML number or boolean to the program as its text; so do we.
-            if (typeof value === "number" || typeof value === "boolean") return String(value);
-            return typeof value === "string" ? value : fail("expected a string");
-        case "integer": {
-            // Digits only, as Pulumi's own integer check: no spaces, no 2.0, 0x5 or 1e1.
-            const n = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : NaN;
-            return Number.isSafeInteger(n) ? n : fail("expected a whole number");
-        }
-        case "boolean":
-            if (typeof value === "boolean") return value;
-            if (value === "true" || value === "false") return value === "true";
-            return fail("expected true or false");
-        case "array": {
-            let list = value;
-            if (typeof value === "string") {
-                try {
-                    list = JSON.parse(value);
-                } catch {
-                    return fail('expected a list, e.g. ["etcd","kubelet"]');
-                }
-            }
-            return Array.isArray(list) ? list : fail("expected a list");
-        }
-    }
-}
-
-function checkRange(key: string, value: number, min: number, max: number, problems: string[], note = "") {
-    if (value < min || value > max) problems.push(`kubetracing:${key} = ${value}: accepted ${min} to ${max}${note}`);
-}
-
-/** A pinned image override: Docker must accept the reference, and it must not float (no tag, or latest). */
-function checkImage(key: string, image: string, problems: string[]) {
-    if (image === "") return;
-    const ref = parseImageReference(image);
-    if (!ref) {
-        problems.push(`kubetracing:${key} = ${quote(image)}: not a valid image reference; accepted ${IMAGE_REFERENCE_FORMAT}`);
-    } else if (!ref.digest && (ref.tag === undefined || ref.tag === "latest")) {
-        problems.push(`kubetracing:${key} = ${quote(image)}: pin an exact version (name:tag other than latest, or name@sha256:digest)`);
-    }
 }
 
 /** kind only: an etcd image kubeadm can take as imageRepository + imageTag, of a version with tracing. */
@@ -207,154 +320,147 @@ function checkKindEtcdImage(image: string, engine: string, problems: string[]) {
 /** Loopback addresses publish only to this machine; anything else reaches the network. */
 const isLoopback = (ipv4: string) => ipv4.startsWith("127.");
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const isEngine = (value: string): value is Engine => ENGINES.some((engine) => engine === value);
+const isComponent = (value: unknown): value is TracedComponent => COMPONENTS.some((component) => component === value);
+const isTraceTarget = (value: string): value is ControlPlaneTraceTarget => TRACE_TARGETS.some((target) => target === value);
 
 /**
- * Applies the declared defaults to `raw` and validates everything. Throws ConfigError listing every
- * problem (key, value, what is accepted). Unknown keys in our namespace are errors too: a typo
+ * Applies the table's defaults to `rawConfig` and validates everything. Throws ConfigError listing
+ * every problem (key, value, what is accepted). Unknown keys in our namespace are errors too: a typo
  * would otherwise silently fall back to a default.
  */
-export function parseSettings(rawConfig: Record<string, unknown>, declarations: ConfigDeclarations, options: ParseOptions = {}): StackSettings {
+export function parseSettings(rawConfig: Record<string, unknown>, options: ParseOptions = {}): StackSettings {
     const problems: string[] = [];
     const notes: string[] = [];
     const raw = ourKeys(rawConfig, problems, notes);
-    const known = Object.keys(declarations);
     for (const key of raw.keys()) {
-        if (!Object.hasOwn(declarations, key)) {
-            problems.push(`kubetracing:${key} is not a setting of this stack; known settings: ${known.join(", ")}`);
-        }
+        if (!isSettingKey(key)) problems.push(`kubetracing:${key} is not a setting of this stack; known settings: ${Object.keys(SETTINGS).join(", ")}`);
     }
-    const value: Record<string, unknown> = {};
-    for (const [key, decl] of Object.entries(declarations)) {
+    /** The given value in the setting's type, or its default; a value of the wrong type or failing the check is a problem. */
+    const read = <T>(key: SettingKey, setting: Setting<T>): T => {
         const given = raw.get(key);
-        value[key] = given === undefined ? decl.default : coerce(key, decl, given, problems);
-    }
-    if (problems.length) throw new ConfigError(problems);
+        if (given === undefined) return setting.default;
+        const shown = (v: unknown) => (setting.mayHoldSecrets ? "(not shown: it may hold secrets)" : quote(v));
+        const value = setting.read(given);
+        if (value === undefined) {
+            problems.push(`kubetracing:${key} = ${shown(given)}: ${setting.expected}`);
+            return setting.default;
+        }
+        const refused = setting.check?.(value);
+        // The value as read ("5000000" given as text is the number 5000000).
+        if (refused) problems.push(`kubetracing:${key} = ${shown(value)}: ${refused}`);
+        return value;
+    };
 
-    const engine = value.engine as string;
-    if (!(ENGINES as readonly string[]).includes(engine)) {
-        problems.push(`kubetracing:engine = ${quote(engine)}: accepted ${ENGINES.join(" or ")}`);
-    }
+    const engine = read("engine", SETTINGS.engine);
+    const kubernetesVersion = read("kubernetesVersion", SETTINGS.kubernetesVersion);
+    const workers = read("workers", SETTINGS.workers);
+    const components = read("tracedComponents", SETTINGS.tracedComponents);
+    const globalRate = read("samplingRatePerMillion", SETTINGS.samplingRatePerMillion);
+    const ownRates: Record<TracedComponent, number> = {
+        etcd: read("etcdSamplingRatePerMillion", SETTINGS.etcdSamplingRatePerMillion),
+        apiserver: read("apiserverSamplingRatePerMillion", SETTINGS.apiserverSamplingRatePerMillion),
+        kubelet: read("kubeletSamplingRatePerMillion", SETTINGS.kubeletSamplingRatePerMillion),
+        containerd: read("containerdSamplingRatePerMillion", SETTINGS.containerdSamplingRatePerMillion),
+    };
+    const hostBindAddress = read("hostBindAddress", SETTINGS.hostBindAddress);
+    const hostPorts: HostPorts = {
+        jaegerUi: read("jaegerUiPort", SETTINGS.jaegerUiPort),
+        otlpGrpc: read("otlpGrpcPort", SETTINGS.otlpGrpcPort),
+        otlpHttp: read("otlpHttpPort", SETTINGS.otlpHttpPort),
+    };
+    const jaegerImage = read("jaegerImage", SETTINGS.jaegerImage);
+    const collectorImage = read("collectorImage", SETTINGS.collectorImage);
+    const kindEtcdImage = read("kindEtcdImage", SETTINGS.kindEtcdImage);
+    const jaegerMaxTraces = read("jaegerMaxTraces", SETTINGS.jaegerMaxTraces);
+    const collectorMemoryLimitMiB = read("collectorMemoryLimitMiB", SETTINGS.collectorMemoryLimitMiB);
+    const inClusterCollector = read("inClusterCollector", SETTINGS.inClusterCollector);
+    const target = read("controlPlaneTraceTarget", SETTINGS.controlPlaneTraceTarget);
+    const exporterList = read("exporters", SETTINGS.exporters);
+    const localJaeger = read("localJaeger", SETTINGS.localJaeger);
 
+    // Checks across keys.
     let release: EngineRelease | undefined;
-    const requestedVersion = (value.kubernetesVersion as string).replace(/^v/, "");
-    if (/\s/.test(requestedVersion)) {
-        problems.push(
-            `kubetracing:kubernetesVersion = ${quote(value.kubernetesVersion)}: no spaces; accepted a minor such as "1.34" or a pinned patch such as "1.29.2"`,
-        );
-    } else if ((ENGINES as readonly string[]).includes(engine)) {
-        release = findRelease(engine as Engine, requestedVersion);
+    const requestedVersion = kubernetesVersion.replace(/^v/, "");
+    if (isEngine(engine) && !/\s/.test(requestedVersion)) {
+        release = findRelease(engine, requestedVersion);
         if (!release) {
             // YAML reads an unquoted 1.30 as the number 1.3.
             const hint = /^1\.\d$/.test(requestedVersion) ? ` (write it quoted, e.g. "${requestedVersion}0": unquoted YAML drops the trailing zero)` : "";
             problems.push(
-                `kubetracing:kubernetesVersion = ${quote(value.kubernetesVersion)}: not in the pinned ${engine} table; ` +
-                    supportedVersionsText(engine as Engine) +
-                    hint,
+                `kubetracing:kubernetesVersion = ${quote(kubernetesVersion)}: not in the pinned ${engine} table; ` + supportedVersionsText(engine) + hint,
             );
         }
     }
 
-    const workers = value.workers as number;
-    checkRange("workers", workers, 0, MAX_WORKERS, problems);
-
-    const components = value.tracedComponents as unknown[];
     const tracedComponents: TracedComponent[] = [];
     for (const c of components) {
-        if (typeof c !== "string" || !(COMPONENTS as readonly string[]).includes(c)) {
-            problems.push(`kubetracing:tracedComponents contains ${quote(c)}: accepted ${COMPONENTS.join(", ")}`);
-        } else if (tracedComponents.includes(c as TracedComponent)) {
-            problems.push(`kubetracing:tracedComponents lists ${quote(c)} twice`);
-        } else {
-            tracedComponents.push(c as TracedComponent);
-        }
+        if (!isComponent(c)) problems.push(`kubetracing:tracedComponents contains ${quote(c)}: accepted ${COMPONENTS.join(", ")}`);
+        else if (tracedComponents.includes(c)) problems.push(`kubetracing:tracedComponents lists ${quote(c)} twice`);
+        else tracedComponents.push(c);
     }
     if (components.length === 0) {
         problems.push(`kubetracing:tracedComponents = []: list at least one of ${COMPONENTS.join(", ")} (an empty list traces nothing)`);
     }
 
-    const globalRate = value.samplingRatePerMillion as number;
-    checkRange("samplingRatePerMillion", globalRate, 0, MAX_SAMPLING_RATE, problems, " (1000000 = every request)");
-    const samplingRatePerMillion = {} as Record<TracedComponent, number>;
-    for (const component of COMPONENTS) {
-        const key = `${component}SamplingRatePerMillion`;
-        const own = value[key] as number;
-        if (own !== -1) checkRange(key, own, 0, MAX_SAMPLING_RATE, problems, ", or -1 for samplingRatePerMillion");
-        samplingRatePerMillion[component] = own === -1 ? globalRate : own;
-    }
+    const samplingRatePerMillion: Record<TracedComponent, number> = {
+        etcd: ownRates.etcd === -1 ? globalRate : ownRates.etcd,
+        apiserver: ownRates.apiserver === -1 ? globalRate : ownRates.apiserver,
+        kubelet: ownRates.kubelet === -1 ? globalRate : ownRates.kubelet,
+        containerd: ownRates.containerd === -1 ? globalRate : ownRates.containerd,
+    };
 
-    const hostBindAddress = value.hostBindAddress as string;
-    if (!IPV4.test(hostBindAddress)) {
-        problems.push(`kubetracing:hostBindAddress = ${quote(hostBindAddress)}: accepted an IPv4 address such as 127.0.0.1 or 0.0.0.0`);
-    } else if (!isLoopback(hostBindAddress)) {
+    if (isIPv4(hostBindAddress) && !isLoopback(hostBindAddress)) {
         notes.push(
-            `kubetracing:hostBindAddress = ${hostBindAddress}: the Jaeger UI, the OTLP receivers and the Kubernetes API are published beyond this machine, ` +
+            `kubetracing:hostBindAddress = ${hostBindAddress}: the Jaeger UI, the OTLP ports and the Kubernetes API are published beyond this machine, ` +
                 `and Jaeger and the Collector have no authentication; use 127.0.0.1 unless others must reach them`,
         );
     }
 
-    const hostPorts: HostPorts = {
-        jaegerUi: value.jaegerUiPort as number,
-        otlpGrpc: value.otlpGrpcPort as number,
-        otlpHttp: value.otlpHttpPort as number,
-    };
-    const portKeys: Record<keyof HostPorts, string> = { jaegerUi: "jaegerUiPort", otlpGrpc: "otlpGrpcPort", otlpHttp: "otlpHttpPort" };
+    const portKeys: Record<keyof HostPorts, SettingKey> = { jaegerUi: "jaegerUiPort", otlpGrpc: "otlpGrpcPort", otlpHttp: "otlpHttpPort" };
     const seen = new Map<number, string>();
-    for (const [name, port] of Object.entries(hostPorts) as [keyof HostPorts, number][]) {
-        checkRange(portKeys[name], port, 0, 65535, problems, " (0 = Docker picks a free port)");
-        if (port !== 0 && port < 1024) problems.push(`kubetracing:${portKeys[name]} = ${port}: ports below 1024 need root; accepted 0 or 1024 to 65535`);
+    for (const name of ["jaegerUi", "otlpGrpc", "otlpHttp"] as const) {
+        const port = hostPorts[name];
         if (port !== 0 && seen.has(port)) {
             problems.push(`kubetracing:${portKeys[name]} = ${port} clashes with kubetracing:${seen.get(port)}; give each a different port, or 0`);
         }
         seen.set(port, portKeys[name]);
     }
 
-    for (const key of ["jaegerImage", "collectorImage"]) checkImage(key, value[key] as string, problems);
-    const kindEtcdImage = value.kindEtcdImage as string;
     if (kindEtcdImage !== "") checkKindEtcdImage(kindEtcdImage, engine, problems);
 
-    const jaegerMaxTraces = value.jaegerMaxTraces as number;
-    checkRange("jaegerMaxTraces", jaegerMaxTraces, 1000, 1_000_000, problems);
-    const collectorMemoryLimitMiB = value.collectorMemoryLimitMiB as number;
-    checkRange("collectorMemoryLimitMiB", collectorMemoryLimitMiB, 64, 8192, problems);
-
-    const inClusterCollector = value.inClusterCollector as boolean;
-    const target = value.controlPlaneTraceTarget as string;
-    if (!(TRACE_TARGETS as readonly string[]).includes(target)) {
-        problems.push(`kubetracing:controlPlaneTraceTarget = ${quote(target)}: accepted ${TRACE_TARGETS.join(" or ")}`);
-    } else if (target === "node-agent" && !inClusterCollector) {
+    const controlPlaneTraceTarget = isTraceTarget(target) ? target : "backend";
+    if (controlPlaneTraceTarget === "node-agent" && !inClusterCollector) {
         problems.push(`kubetracing:controlPlaneTraceTarget = "node-agent" needs kubetracing:inClusterCollector = true (there is no node agent otherwise)`);
     }
 
-    const localJaeger = value.localJaeger as boolean;
     const exportersSecret = (options.secretKeys ?? []).some((k) => k === "exporters" || k === `${CONFIG_NAMESPACE}:exporters`);
-    const exporters = parseExporters(value.exporters as unknown[], exportersSecret, problems, notes);
-    if (!localJaeger && (value.exporters as unknown[]).length === 0) {
+    const exporters = parseExporters(exporterList, exportersSecret, problems, notes);
+    if (!localJaeger && exporterList.length === 0) {
         problems.push(`kubetracing:localJaeger = false with no kubetracing:exporters: the spans would go nowhere; add an exporter or keep the local Jaeger`);
     }
-    const collectorImage = value.collectorImage as string;
     if (exporters.length && !collectorFacts(collectorImage || PINNED_IMAGES.collector).teamExporters) {
         problems.push(
             `kubetracing:exporters need a Collector 0.140.0 or newer (their sending_queue settings); kubetracing:collectorImage = ${quote(collectorImage)}`,
         );
     }
 
-    if (problems.length || !release) throw new ConfigError(problems);
+    if (problems.length || !release || !isEngine(engine)) throw new ConfigError(problems);
     return {
-        engine: engine as Engine,
+        engine,
         release,
         workers,
         tracedComponents,
         samplingRatePerMillion,
         hostBindAddress,
         hostPorts,
-        jaegerImage: value.jaegerImage as string,
-        collectorImage: value.collectorImage as string,
+        jaegerImage,
+        collectorImage,
         kindEtcdImage,
         jaegerMaxTraces,
         collectorMemoryLimitMiB,
         inClusterCollector,
-        controlPlaneTraceTarget: target as ControlPlaneTraceTarget,
+        controlPlaneTraceTarget,
         exporters,
         localJaeger,
         notes,

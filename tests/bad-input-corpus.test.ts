@@ -14,13 +14,13 @@ import * as fc from "fast-check";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
-import { ConfigError, COMPONENTS } from "../settings/settings";
+import { ConfigError, COMPONENTS, SETTINGS } from "../settings/settings";
 import { engineScripts } from "../engine/engine-scripts";
 import { stackNames } from "../stack/names";
 import { renderStack } from "../config-files/render-stack";
 import { render } from "../scripts/render";
 import { main as verifyMain } from "../scripts/verify";
-import { DECLARATIONS, FIXTURES_DIR, settingsOf, useTempDirs } from "./helpers";
+import { FIXTURES_DIR, settingsOf, useTempDirs } from "./helpers";
 import { runRefused } from "./pulumi-harness";
 
 const tmp = useTempDirs("corpus");
@@ -463,7 +463,7 @@ function checkRendered(config: Record<string, unknown>): void {
     });
 }
 
-const KEYS = Object.keys(DECLARATIONS);
+const KEYS = Object.keys(SETTINGS);
 const valuePool = fc.oneof(
     fc.constantFrom("k3d", "kind", "1.29", "1.29.2", "1.33", "1.34", "1.37", "v1.34", "0", "1", "3", "10", "11", "-1", "100000", "1000000", "2000000"),
     fc.constantFrom("127.0.0.1", "0.0.0.0", "true", "false", "backend", "node-agent", '["etcd"]', '["kubelet","apiserver"]', "[]", '["etcd","etcd"]'),

@@ -14,7 +14,7 @@ import { readStackConfig } from "../settings/stack-file";
 import { render } from "../scripts/render";
 import { checkOutputs, main as verifyMain } from "../scripts/verify";
 import { formatTable } from "../scripts/verify-core";
-import { DECLARATIONS, useTempDirs } from "./helpers";
+import { useTempDirs } from "./helpers";
 import { Registration, runProgram, runRefused, valueOf } from "./pulumi-harness";
 
 const tmp = useTempDirs("exporters");
@@ -28,12 +28,12 @@ const TEMPO = { name: "tempo", endpoint: "http://tempo:4317", protocol: "grpc", 
 const VENDOR = { name: "vendor", endpoint: "https://otlp.vendor.example/otlp", protocol: "http", headers: { Authorization: CANARY } };
 
 /** Settings as `pulumi up` gives them: the exporters key is a Pulumi secret, its values decrypted. */
-const secretSettings = (raw: Record<string, unknown>): StackSettings => parseSettings(raw, DECLARATIONS, { secretKeys: ["kubetracing:exporters"] });
+const secretSettings = (raw: Record<string, unknown>): StackSettings => parseSettings(raw, { secretKeys: ["kubetracing:exporters"] });
 const withExporters = (list: unknown[], more: Record<string, unknown> = {}) => secretSettings({ exporters: JSON.stringify(list), ...more });
 
 function problemsOf(raw: Record<string, unknown>, secret = true): string[] {
     try {
-        parseSettings(raw, DECLARATIONS, secret ? { secretKeys: ["kubetracing:exporters"] } : {});
+        parseSettings(raw, secret ? { secretKeys: ["kubetracing:exporters"] } : {});
     } catch (err) {
         expect(err).toBeInstanceOf(ConfigError);
         return (err as ConfigError).problems;
@@ -43,7 +43,7 @@ function problemsOf(raw: Record<string, unknown>, secret = true): string[] {
 
 describe("kubetracing:exporters settings", () => {
     it("defaults to no exporters and a local Jaeger", () => {
-        const s = parseSettings({}, DECLARATIONS);
+        const s = parseSettings({});
         expect(s.exporters).toEqual([]);
         expect(s.localJaeger).toBe(true);
     });
@@ -284,7 +284,7 @@ describe("secrecy of the header values", () => {
 
     it("a stack file with a header value in plain text, or the whole list as one secret, is refused by render", () => {
         const plain = readStackConfig("config:\n  kubetracing:exporters:\n    - {name: t, endpoint: 'https://t:4317', protocol: grpc, headers: {A: plain}}\n");
-        expect(() => parseSettings(plain, DECLARATIONS)).toThrow(/exporters\[0\]\.headers\.A: the value \(not shown\) is in plain text/);
+        expect(() => parseSettings(plain)).toThrow(/exporters\[0\]\.headers\.A: the value \(not shown\) is in plain text/);
         expect(() => readStackConfig(`config:\n  kubetracing:exporters:\n    secure: ${CIPHERTEXT}\n`)).toThrow(
             /kubetracing:exporters is one secret in the stack file; set the list in plain text and only its header values as secrets/,
         );

@@ -3,12 +3,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { parseSettings, readConfigDeclarations, StackSettings } from "../settings/settings";
+import { parseSettings, StackSettings } from "../settings/settings";
 import { stackNames } from "../stack/names";
 import { renderStack, RenderedStack } from "../config-files/render-stack";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
-export const DECLARATIONS = readConfigDeclarations(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
 /** Upstream files the tests check against, copied into the repository (see tests/fixtures/README.md). */
 export const FIXTURES_DIR = path.join(PROJECT_DIR, "tests", "fixtures");
 
@@ -31,7 +30,7 @@ export function useTempDirs(prefix: string): (name?: string) => string {
 }
 
 export function settingsOf(raw: Record<string, unknown> = {}): StackSettings {
-    return parseSettings(raw, DECLARATIONS);
+    return parseSettings(raw);
 }
 
 export function renderOf(raw: Record<string, unknown> = {}, stack = "test"): RenderedStack {

@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as fc from "fast-check";
-import { ConfigError, COMPONENTS, PROVIDER_NAMESPACES, readConfigDeclarations } from "../settings/settings";
-import { DECLARATIONS, PROJECT_DIR, renderOf, settingsOf } from "./helpers";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, COMPONENTS, PROVIDER_NAMESPACES, SETTINGS, between, hostPort, ipv4Address, oneOf, pinnedImage } from "../settings/settings";
+import { PROJECT_DIR, renderOf, settingsOf } from "./helpers";
 
 function problemsOf(raw: Record<string, unknown>): string[] {
     try {
@@ -15,9 +16,9 @@ function problemsOf(raw: Record<string, unknown>): string[] {
 }
 
 describe("stack settings", () => {
-    // Written out here, not read from Pulumi.yaml: a default changed there by mistake must fail a test.
-    it("declares the documented defaults in Pulumi.yaml", () => {
-        const defaults = Object.fromEntries(Object.entries(DECLARATIONS).map(([key, d]) => [key, d.default]));
+    // Written out here, not read from the table: a default changed there by mistake must fail a test.
+    it("has the documented defaults in its settings table", () => {
+        const defaults = Object.fromEntries(Object.entries(SETTINGS).map(([key, setting]) => [key, setting.default]));
         expect(defaults).toEqual({
             engine: "k3d",
             kubernetesVersion: "1.34",
@@ -44,7 +45,24 @@ describe("stack settings", () => {
         });
     });
 
-    it("applies the defaults declared in Pulumi.yaml", () => {
+    it("declares in Pulumi.yaml exactly the table's keys, with its types, defaults and descriptions", () => {
+        const project = parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { config: Record<string, unknown> };
+        const fromTable = Object.fromEntries(
+            Object.entries(SETTINGS).map(([key, setting]) => [
+                `kubetracing:${key}`,
+                {
+                    type: setting.type,
+                    ...("items" in setting ? { items: { type: setting.items } } : {}),
+                    default: setting.default,
+                    description: setting.description,
+                },
+            ]),
+        );
+        expect(project.config).toEqual(fromTable);
+        expect(Object.keys(project.config)).toEqual(Object.keys(fromTable));
+    });
+
+    it("applies the table's defaults", () => {
         const s = settingsOf();
         expect(s.engine).toBe("k3d");
         expect(s.release.engineRelease).toBe("v1.34.9+k3s1");
@@ -197,25 +215,37 @@ describe("warnings and namespaces", () => {
     });
 });
 
-describe("messages and edge values (from the mutation run)", () => {
-    it("reads the declarations: namespace stripped, a missing description empty, a missing type or default refused", () => {
-        expect(
-            readConfigDeclarations(
-                "config:\n  kubetracing:a:\n    type: string\n    default: x\n  b:\n    type: integer\n    default: 1\n    description: d\n",
-            ),
-        ).toEqual({
-            a: { type: "string", default: "x", description: "" },
-            b: { type: "integer", default: 1, description: "d" },
-        });
-        expect(() => readConfigDeclarations("config:\n  kubetracing:a:\n    type: string\n")).toThrow(
-            "Pulumi.yaml: config key kubetracing:a needs a type and a default",
-        );
-        expect(() => readConfigDeclarations("config:\n  kubetracing:a:\n    default: x\n")).toThrow(
-            "Pulumi.yaml: config key kubetracing:a needs a type and a default",
-        );
-        expect(() => readConfigDeclarations("config:\n  kubetracing:a:\n")).toThrow("needs a type and a default");
+describe("the table's validators", () => {
+    it.each([
+        [oneOf(["k3d", "kind"]), "k3d", undefined],
+        [oneOf(["k3d", "kind"]), "K3d", "accepted k3d or kind"],
+        [oneOf(["a", "b", "c"]), "d", "accepted a, b, c"],
+        [between(0, 10), 0, undefined],
+        [between(0, 10), 10, undefined],
+        [between(0, 10), 11, "accepted 0 to 10"],
+        [between(0, 10, " (note)"), -1, "accepted 0 to 10 (note)"],
+        [hostPort, 0, undefined],
+        [hostPort, 1024, undefined],
+        [hostPort, 65535, undefined],
+        [hostPort, 1023, "ports below 1024 need root; accepted 0 or 1024 to 65535"],
+        [hostPort, 65536, "accepted 0 to 65535 (0 = Docker picks a free port)"],
+        [hostPort, -1, "accepted 0 to 65535 (0 = Docker picks a free port)"],
+        [ipv4Address, "127.0.0.1", undefined],
+        [ipv4Address, "0.0.0.0", undefined],
+        [ipv4Address, "255.255.255.255", undefined],
+        [ipv4Address, "256.1.1.1", "accepted an IPv4 address such as 127.0.0.1 or 0.0.0.0"],
+        [ipv4Address, "localhost", "accepted an IPv4 address such as 127.0.0.1 or 0.0.0.0"],
+        [ipv4Address, "::1", "accepted an IPv4 address such as 127.0.0.1 or 0.0.0.0"],
+        [pinnedImage, "", undefined],
+        [pinnedImage, "otel/opentelemetry-collector:0.159.0", undefined],
+        [pinnedImage, "otel/opentelemetry-collector", "pin an exact version (name:tag other than latest, or name@sha256:digest)"],
+        [pinnedImage, "otel/opentelemetry-collector:latest", "pin an exact version (name:tag other than latest, or name@sha256:digest)"],
+    ] as [(value: never) => string | undefined, string | number, string | undefined][])("%p(%p) → %p", (validator, value, expected) => {
+        expect(validator(value as never)).toBe(expected);
     });
+});
 
+describe("messages and edge values (from the mutation run)", () => {
     it("says every problem on its own line under one heading", () => {
         const error = new ConfigError(["a", "b"]);
         expect(error.message).toBe("Invalid kubetracing configuration (nothing was created):\n  - a\n  - b");

@@ -11,7 +11,7 @@ import { renderStack, RenderedStack } from "../../config-files/render-stack";
 import { parseSettings, StackSettings } from "../../settings/settings";
 import { collectorEnvironment } from "../../settings/exporters";
 import { waitForHttpOkScript } from "../../components/observability-backend";
-import { DECLARATIONS, file, PROJECT_DIR } from "../helpers";
+import { file, PROJECT_DIR } from "../helpers";
 import { obtainBinaries, Suite, tempDir } from "../real-binaries/harness";
 
 export interface TracePathTools {
@@ -109,9 +109,12 @@ export interface BackendOptions {
  */
 export function startBackend(tools: TracePathTools, stack: string, options: BackendOptions = {}): RunningBackend {
     // Header values given in plain text here are what `pulumi up` hands the program once decrypted.
-    const settings = parseSettings({ jaegerImage: tools.images.jaegerImage, collectorImage: tools.images.collectorImage, ...options.config }, DECLARATIONS, {
-        secretKeys: ["kubetracing:exporters"],
-    });
+    const settings = parseSettings(
+        { jaegerImage: tools.images.jaegerImage, collectorImage: tools.images.collectorImage, ...options.config },
+        {
+            secretKeys: ["kubetracing:exporters"],
+        },
+    );
     const names = stackNames("kubetracing", stack);
     const rendered = renderStack(settings, names);
     const collectorConfig = file(rendered, "collector-config");

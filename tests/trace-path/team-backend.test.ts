@@ -12,7 +12,7 @@ import { collectorEnvironment, QUEUED_SPAN_BYTES, teamQueueSpans } from "../../s
 import { stackNames } from "../../stack/names";
 import { renderStack } from "../../config-files/render-stack";
 import { parseSettings } from "../../settings/settings";
-import { DECLARATIONS, file } from "../helpers";
+import { file } from "../helpers";
 import { tempDir } from "../real-binaries/harness";
 import { describeWithTracePath, docker, hostPort, jaegerSpans, RunningBackend, runVerify, startBackend, TracePathTools, waitForJaegerSpans } from "./harness";
 import { sendGrpcTestSpan } from "./otlp-client";
@@ -378,7 +378,7 @@ describeWithTracePath("the real otelcol validates the rendered Collector configs
         { name: "plain-http", endpoint: "http://tempo:4318", protocol: "http", insecure: true },
     ];
     const validate = (config: Record<string, unknown>, edit: (c: string) => string = (c) => c) => {
-        const settings = parseSettings({ collectorImage: tools.images.collectorImage, ...config }, DECLARATIONS, { secretKeys: ["kubetracing:exporters"] });
+        const settings = parseSettings({ collectorImage: tools.images.collectorImage, ...config }, { secretKeys: ["kubetracing:exporters"] });
         const rendered = renderStack(settings, stackNames("kubetracing", "validate"));
         const f = path.join(dir, `collector-${randomBytes(4).toString("hex")}.yaml`);
         fs.writeFileSync(f, edit(file(rendered, "collector-config")));
