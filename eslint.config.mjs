@@ -15,7 +15,7 @@ export default tseslint.config(
         },
     },
     {
-        // exporters.ts refuses control characters in header names and values, with regexes that name them.
+        // settings/exporters.ts refuses control characters in header names and values, with regexes that name them.
         rules: { "no-control-regex": "off" },
     },
     {

@@ -9,7 +9,7 @@ import { ObservabilityBackend } from "./components/observability-backend";
 import { EngineCluster } from "./components/engine-cluster";
 import { InClusterCollector } from "./components/in-cluster-collector";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "./config-files/in-cluster-collector";
-import { collectorEnvironment } from "./settings/exporters";
+import { collectorEnvironment } from "./config-files/team-exporters";
 
 /**
  * Which config keys Pulumi holds as secrets (the SDK reads PULUMI_CONFIG_SECRET_KEYS for its own

@@ -49,7 +49,7 @@ export interface BackendContainersInput {
     /** Absent with localJaeger: false: then there is no Jaeger container. */
     jaegerConfig?: string;
     collectorConfig: string;
-    /** The Collector's environment (settings/exporters.ts collectorEnvironment). */
+    /** The Collector's environment (config-files/team-exporters.ts collectorEnvironment). */
     collectorEnv?: { name: string; value: SecretText }[];
     hostBindAddress: string;
     hostPorts: HostPorts;

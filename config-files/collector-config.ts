@@ -1,7 +1,8 @@
 // The backend Collector: OTLP in (gRPC and HTTP), memory-limited batches, OTLP/gRPC out to Jaeger
-// and to each team backend (settings/exporters.ts).
+// and to each team backend (config-files/team-exporters.ts).
 import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../stack/endpoints";
-import { ExporterSettings, TEAM_BATCH_MAX_SPANS, teamExporters } from "../settings/exporters";
+import type { ExporterSettings } from "../settings/exporters";
+import { TEAM_BATCH_MAX_SPANS, teamExporters } from "./team-exporters";
 import type { CollectorFacts } from "../versions/versions";
 import { toYaml } from "./yaml-text";
 

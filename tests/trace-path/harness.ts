@@ -9,7 +9,7 @@ import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT }
 import { stackNames } from "../../stack/names";
 import { renderStack, RenderedStack } from "../../config-files/render-stack";
 import { parseSettings, StackSettings } from "../../settings/settings";
-import { collectorEnvironment } from "../../settings/exporters";
+import { collectorEnvironment } from "../../config-files/team-exporters";
 import { waitForHttpOkScript } from "../../components/observability-backend";
 import { file, PROJECT_DIR } from "../helpers";
 import { obtainBinaries, Suite, tempDir } from "../real-binaries/harness";

@@ -8,7 +8,7 @@ import { execFile, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { collectorEnvironment, QUEUED_SPAN_BYTES, teamQueueSpans } from "../../settings/exporters";
+import { collectorEnvironment, QUEUED_SPAN_BYTES, teamQueueSpans } from "../../config-files/team-exporters";
 import { stackNames } from "../../stack/names";
 import { renderStack } from "../../config-files/render-stack";
 import { parseSettings } from "../../settings/settings";
