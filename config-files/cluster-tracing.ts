@@ -1,9 +1,10 @@
 // What the cluster's four components get, decided once per stack and shared by both engines.
 import { componentEndpoint, traceTargetHost } from "../stack/endpoints";
-import { renderApiserverTracingConfig } from "./apiserver-tracing";
+import { apiserverTracingConfiguration, ApiserverTracingConfiguration } from "./apiserver-tracing";
 import { kubeletTracingConfiguration, KubeletTracingConfiguration } from "./kubelet-config";
 import { etcdTracingArgs, EtcdTracingArgs } from "./etcd-args";
-import { containerdTracing, ContainerdTracing } from "./containerd";
+import { containerdTracing, ContainerdTracing, envFile, k3sContainerdTemplate, systemdEnvironmentDropIn } from "./containerd";
+import { tomlFile, yamlFile } from "./file-text";
 import { ConfigError, isTraced, StackSettings, TracedComponent } from "../settings/settings";
 import type { StackNames } from "../stack/names";
 import { tracingFacts, TracingFacts } from "../versions/versions";
@@ -16,7 +17,7 @@ export const NODE_KUBELET_CONFIG_FILE = `${NODE_TRACING_DIR}/kubelet-tracing.yam
 export interface ClusterTracingPlan {
     facts: TracingFacts;
     /** Each present only when that component is traced. */
-    apiserverTracingConfig?: string;
+    apiserverTracing?: ApiserverTracingConfiguration;
     kubeletConfig?: KubeletTracingConfiguration;
     etcd?: EtcdTracingArgs;
     containerd?: ContainerdTracing;
@@ -31,7 +32,7 @@ export function planClusterTracing(settings: StackSettings, names: StackNames): 
     const rate = settings.samplingRatePerMillion;
     const plan: ClusterTracingPlan = { facts, gaps: {}, notes: [] };
     if (isTraced(settings, "apiserver")) {
-        plan.apiserverTracingConfig = renderApiserverTracingConfig(facts, componentEndpoint("apiserver", host), rate.apiserver);
+        plan.apiserverTracing = apiserverTracingConfiguration(facts, componentEndpoint("apiserver", host), rate.apiserver);
     }
     if (isTraced(settings, "kubelet")) {
         plan.kubeletConfig = kubeletTracingConfiguration(facts, componentEndpoint("kubelet", host), rate.kubelet);
@@ -63,4 +64,34 @@ export function planClusterTracing(settings: StackSettings, names: StackNames): 
         plan.notes.push("Control-plane spans go to the node-local agent: those sent before its DaemonSet is running are lost.");
     }
     return plan;
+}
+
+/** The files the nodes get, as text with their header: made once, for the engine config and for review. */
+export interface NodeFiles {
+    apiserverTracing?: string;
+    kubeletConfig?: string;
+    /** containerd's OTEL_* settings as KEY=VALUE lines (for review; k3d passes them as node env). */
+    containerdEnv?: string;
+    /** kind: the systemd drop-in that hands containerd its OTEL_* env. */
+    containerdDropIn?: string;
+    /** k3s: the containerd config template, k3s's base plus the tracing tables (containerd that reads TOML only). */
+    k3sContainerdTemplate?: string;
+    /** kind: the tracing tables kind patches into containerd's config (containerd that reads TOML only). */
+    containerdConfigPatch?: string;
+}
+
+export function nodeFiles(plan: ClusterTracingPlan, engine: StackSettings["engine"], nodeImage: string): NodeFiles {
+    const files: NodeFiles = {};
+    if (plan.apiserverTracing) files.apiserverTracing = yamlFile(plan.apiserverTracing, { source: "config-files/apiserver-tracing.ts", image: nodeImage });
+    if (plan.kubeletConfig) files.kubeletConfig = yamlFile(plan.kubeletConfig, { source: "config-files/kubelet-config.ts", image: nodeImage });
+    if (plan.containerd) {
+        const from = { source: "config-files/containerd.ts", image: nodeImage };
+        files.containerdEnv = envFile(plan.containerd.env, from);
+        if (engine === "kind") files.containerdDropIn = systemdEnvironmentDropIn(plan.containerd.env, from);
+        if (plan.containerd.tables) {
+            if (engine === "kind") files.containerdConfigPatch = tomlFile(plan.containerd.tables, from);
+            else files.k3sContainerdTemplate = k3sContainerdTemplate(plan.containerd.tables, from);
+        }
+    }
+    return files;
 }

@@ -4,7 +4,18 @@ import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../stack/
 import type { ExporterSettings } from "../settings/exporters";
 import { TEAM_BATCH_MAX_SPANS, teamExporters } from "./team-exporters";
 import type { CollectorFacts } from "../versions/versions";
-import { toYaml } from "./yaml-text";
+
+/** A Collector's (or Jaeger v2's) config file, as an object. */
+export interface CollectorConfig {
+    extensions: Record<string, unknown>;
+    receivers: Record<string, unknown>;
+    processors: Record<string, unknown>;
+    exporters: Record<string, unknown>;
+    service: {
+        extensions: string[];
+        pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }>;
+    };
+}
 
 export interface BackendCollectorInput {
     facts: CollectorFacts;
@@ -41,10 +52,10 @@ export function memoryLimiter(limitMiB: number) {
     return { check_interval: "1s", limit_mib: limitMiB, spike_limit_mib: Math.max(16, Math.floor(limitMiB / 5)) };
 }
 
-export function renderBackendCollectorConfig(input: BackendCollectorInput): string {
+export function backendCollectorConfig(input: BackendCollectorInput): CollectorConfig {
     const team = teamExporters(input.facts, input.exporters ?? [], input.memoryLimitMiB);
     const exporters = [...(input.jaegerOtlpEndpoint ? [otlpGrpcExporter(input.facts, "jaeger", input.jaegerOtlpEndpoint)] : []), ...team];
-    return toYaml({
+    return {
         extensions: healthCheckExtension(),
         receivers: otlpReceiver(),
         processors: {
@@ -60,5 +71,5 @@ export function renderBackendCollectorConfig(input: BackendCollectorInput): stri
                 traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: exporters.map((e) => e.id) },
             },
         },
-    });
+    };
 }

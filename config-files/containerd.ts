@@ -3,11 +3,20 @@
 // reads it (1.6.0–1.6.31, 1.7.0–1.7.15). Always OTLP/HTTP to a URL with a scheme.
 import type { TracingFacts } from "../versions/versions";
 import { samplingRatio, SERVICE_NAMES } from "../stack/endpoints";
+import { generatedHeader, Provenance, tomlText } from "./file-text";
+
+/** The plugin tables of a `version = 2` containerd config that switch tracing on. */
+export interface ContainerdTracingTables {
+    plugins: {
+        "io.containerd.tracing.processor.v1.otlp": { endpoint: string; protocol: "http/protobuf"; insecure: boolean };
+        "io.containerd.internal.v1.tracing": { sampling_ratio: number; service_name: string };
+    };
+}
 
 export interface ContainerdTracing {
     env: Record<string, string>;
-    /** Plugin tables for a `version = 2` config, or undefined when this containerd ignores them. */
-    toml?: string;
+    /** Undefined when this containerd ignores the TOML form. */
+    tables?: ContainerdTracingTables;
 }
 
 export function containerdTracing(facts: TracingFacts, endpointUrl: string, samplingRatePerMillion: number): ContainerdTracing {
@@ -21,42 +30,35 @@ export function containerdTracing(facts: TracingFacts, endpointUrl: string, samp
         OTEL_TRACES_SAMPLER_ARG: String(ratio),
     };
     if (!facts.containerd.readsTomlTracing) return { env };
-    const toml = [
-        `[plugins."io.containerd.tracing.processor.v1.otlp"]`,
-        `  endpoint = ${JSON.stringify(endpointUrl)}`,
-        `  protocol = "http/protobuf"`,
-        `  insecure = true`,
-        ``,
-        `[plugins."io.containerd.internal.v1.tracing"]`,
-        `  sampling_ratio = ${tomlFloat(ratio)}`,
-        `  service_name = ${JSON.stringify(SERVICE_NAMES.containerd)}`,
-        ``,
-    ].join("\n");
-    return { env, toml };
-}
-
-/** TOML needs a float literal for a float field: 1 → 1.0. */
-function tomlFloat(n: number): string {
-    return Number.isInteger(n) ? n.toFixed(1) : String(n);
+    const tables: ContainerdTracingTables = {
+        plugins: {
+            "io.containerd.tracing.processor.v1.otlp": { endpoint: endpointUrl, protocol: "http/protobuf", insecure: true },
+            "io.containerd.internal.v1.tracing": { sampling_ratio: ratio, service_name: SERVICE_NAMES.containerd },
+        },
+    };
+    return { env, tables };
 }
 
 /**
  * k3s containerd template: k3s's own default first (`{{ template "base" . }}`, k3s ≥ 1.27.5), then
  * only our tables. Never a copy of the whole default, which breaks across k3s releases.
  */
-export function k3sContainerdTemplate(toml: string): string {
-    return `{{ template "base" . }}\n\n${toml}`;
+export function k3sContainerdTemplate(tables: ContainerdTracingTables, from: Provenance): string {
+    return `${generatedHeader(from)}{{ template "base" . }}\n\n${tomlText(tables)}`;
 }
 
 /** kind's containerd.service has no EnvironmentFile: a systemd drop-in carries the env. */
-export function systemdEnvironmentDropIn(env: Record<string, string>): string {
+export function systemdEnvironmentDropIn(env: Record<string, string>, from: Provenance): string {
     const lines = Object.entries(env).map(([k, v]) => `Environment=${JSON.stringify(`${k}=${v}`)}`);
-    return ["[Service]", ...lines, ""].join("\n");
+    return generatedHeader(from) + ["[Service]", ...lines, ""].join("\n");
 }
 
-/** KEY=VALUE lines, for review and for starting a real containerd in the tests. */
-export function envFile(env: Record<string, string>): string {
-    return Object.entries(env)
-        .map(([k, v]) => `${k}=${v}\n`)
-        .join("");
+/** KEY=VALUE lines (# comments allowed, as in systemd's EnvironmentFile and docker's --env-file), for review and for starting a real containerd in the tests. */
+export function envFile(env: Record<string, string>, from: Provenance): string {
+    return (
+        generatedHeader(from) +
+        Object.entries(env)
+            .map(([k, v]) => `${k}=${v}\n`)
+            .join("")
+    );
 }

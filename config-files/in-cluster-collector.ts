@@ -1,10 +1,10 @@
 // The optional node-local agent: an OpenTelemetry Collector (contrib) DaemonSet that gives every node
 // an OTLP endpoint on the node's addresses, adds Kubernetes metadata and forwards to the backend.
 // Plain Kubernetes objects, so they can be validated offline and handed to typed Pulumi resources.
-import { healthCheckExtension, memoryLimiter, otlpGrpcExporter, otlpReceiver } from "./collector-config";
+import { CollectorConfig, healthCheckExtension, memoryLimiter, otlpGrpcExporter, otlpReceiver } from "./collector-config";
 import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../stack/endpoints";
 import type { CollectorFacts } from "../versions/versions";
-import { toYaml } from "./yaml-text";
+import { generatedHeader, toYaml, yamlFile } from "./file-text";
 import { createHash } from "crypto";
 
 export const AGENT_NAMESPACE = "kubetracing";
@@ -53,10 +53,10 @@ export interface InClusterObjects {
     daemonSet: KubernetesObject;
 }
 
-export function renderAgentCollectorConfig(input: InClusterCollectorInput): string {
+export function agentCollectorConfig(input: InClusterCollectorInput): CollectorConfig {
     const exporter = otlpGrpcExporter(input.facts, "backend", input.backendOtlpEndpoint);
     const k8s = input.facts.k8sAttributesProcessor;
-    return toYaml({
+    return {
         extensions: healthCheckExtension(),
         receivers: otlpReceiver(),
         processors: {
@@ -81,13 +81,16 @@ export function renderAgentCollectorConfig(input: InClusterCollectorInput): stri
             extensions: ["health_check"],
             pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", k8s, "resource", "batch"], exporters: [exporter.id] } },
         },
-    });
+    };
 }
+
+const AGENT_SOURCE = "config-files/in-cluster-collector.ts";
 
 export function renderInClusterCollector(input: InClusterCollectorInput): InClusterCollector {
     const meta = (name: string, namespaced = true) => ({ name, ...(namespaced ? { namespace: AGENT_NAMESPACE } : {}), labels });
     const probe = { httpGet: { path: "/", port: COLLECTOR_HEALTH_PORT }, periodSeconds: 5 };
-    const config = renderAgentCollectorConfig(input);
+    // The text the ConfigMap carries; its checksum rolls the DaemonSet.
+    const config = yamlFile(agentCollectorConfig(input), { source: AGENT_SOURCE, image: input.image });
     return {
         config,
         objects: {
@@ -166,8 +169,12 @@ export const IN_CLUSTER_OTLP_ENDPOINT = {
     http: otlpHttpUrl(`$(${HOST_IP_ENV})`),
 } as const;
 
-export function manifestOf(objects: InClusterObjects): string {
-    return Object.values(objects)
-        .map((o) => toYaml(o))
-        .join("---\n");
+/** The agent's objects as one multi-document manifest, for review (the components apply the objects themselves). */
+export function manifestOf(objects: InClusterObjects, image: string): string {
+    return (
+        generatedHeader({ source: AGENT_SOURCE, image }) +
+        Object.values(objects)
+            .map((o) => toYaml(o))
+            .join("---\n")
+    );
 }

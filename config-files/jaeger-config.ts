@@ -1,10 +1,9 @@
 // Jaeger v2 (a Collector distribution): OTLP in, bounded in-memory store, UI and query API on 16686.
 import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT } from "../stack/endpoints";
-import { otlpReceiver } from "./collector-config";
-import { toYaml } from "./yaml-text";
+import { CollectorConfig, otlpReceiver } from "./collector-config";
 
-export function renderJaegerConfig(maxTraces: number): string {
-    return toYaml({
+export function jaegerConfig(maxTraces: number): CollectorConfig {
+    return {
         service: {
             extensions: ["jaeger_storage", "jaeger_query", "healthcheckv2"],
             pipelines: {
@@ -29,5 +28,5 @@ export function renderJaegerConfig(maxTraces: number): string {
         receivers: otlpReceiver(),
         processors: { batch: {} },
         exporters: { jaeger_storage_exporter: { trace_storage: "memstore" } },
-    });
+    };
 }

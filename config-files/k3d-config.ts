@@ -1,10 +1,8 @@
 // k3d.io/v1alpha5 Simple config: one server with embedded etcd, `workers` agents, on the stack's
 // network, every tracing file embedded (k3d `files:`, k3d ≥ 5.7), so the config file is self-contained.
-import { ClusterTracingPlan, NODE_APISERVER_TRACING_FILE, NODE_KUBELET_CONFIG_FILE } from "./cluster-tracing";
-import { k3sContainerdTemplate } from "./containerd";
+import { ClusterTracingPlan, NodeFiles, NODE_APISERVER_TRACING_FILE, NODE_KUBELET_CONFIG_FILE } from "./cluster-tracing";
 import type { StackNames } from "../stack/names";
 import type { StackSettings } from "../settings/settings";
-import { toYaml } from "./yaml-text";
 
 const SERVERS = ["server:*"];
 
@@ -18,9 +16,10 @@ export interface K3dFile {
     nodeFilters: string[];
 }
 
-export function renderK3dConfig(settings: StackSettings, names: StackNames, plan: ClusterTracingPlan): string {
+/** @param files the node files' text, which k3d `files:` carries inline. */
+export function k3dConfig(settings: StackSettings, names: StackNames, plan: ClusterTracingPlan, files: NodeFiles): Record<string, unknown> {
     const allNodes = settings.workers > 0 ? ["server:*", "agent:*"] : SERVERS;
-    const files: K3dFile[] = [];
+    const nodeFiles: K3dFile[] = [];
     const extraArgs: { arg: string; nodeFilters: string[] }[] = [];
     const env: { envVar: string; nodeFilters: string[] }[] = [];
 
@@ -29,19 +28,19 @@ export function renderK3dConfig(settings: StackSettings, names: StackNames, plan
         extraArgs.push({ arg: "--cluster-init", nodeFilters: SERVERS });
         for (const { name, value } of plan.etcd.args) extraArgs.push({ arg: `--etcd-arg=${name}=${value}`, nodeFilters: SERVERS });
     }
-    if (plan.apiserverTracingConfig) {
-        files.push({
+    if (files.apiserverTracing) {
+        nodeFiles.push({
             description: "kube-apiserver TracingConfiguration",
-            source: plan.apiserverTracingConfig,
+            source: files.apiserverTracing,
             destination: NODE_APISERVER_TRACING_FILE,
             nodeFilters: SERVERS,
         });
         extraArgs.push({ arg: `--kube-apiserver-arg=tracing-config-file=${NODE_APISERVER_TRACING_FILE}`, nodeFilters: SERVERS });
     }
-    if (plan.kubeletConfig) {
-        files.push({
+    if (files.kubeletConfig) {
+        nodeFiles.push({
             description: "kubelet tracing (KubeletConfiguration)",
-            source: toYaml(plan.kubeletConfig),
+            source: files.kubeletConfig,
             destination: NODE_KUBELET_CONFIG_FILE,
             nodeFilters: allNodes,
         });
@@ -50,10 +49,10 @@ export function renderK3dConfig(settings: StackSettings, names: StackNames, plan
     if (plan.containerd) {
         // k3s strips the CONTAINERD_ prefix and hands these to containerd only, not to the rest of k3s.
         for (const [key, value] of Object.entries(plan.containerd.env)) env.push({ envVar: `CONTAINERD_${key}=${value}`, nodeFilters: allNodes });
-        if (plan.containerd.toml) {
-            files.push({
+        if (files.k3sContainerdTemplate) {
+            nodeFiles.push({
                 description: "containerd tracing (k3s template on top of k3s's own base)",
-                source: k3sContainerdTemplate(plan.containerd.toml),
+                source: files.k3sContainerdTemplate,
                 destination: K3S_CONTAINERD_TEMPLATE,
                 nodeFilters: allNodes,
             });
@@ -70,7 +69,7 @@ export function renderK3dConfig(settings: StackSettings, names: StackNames, plan
         // Joins the stack's network (k3d then does not own it): nodes reach the Collector by container name.
         network: names.network,
         kubeAPI: { hostIP: settings.hostBindAddress },
-        ...(files.length ? { files } : {}),
+        ...(nodeFiles.length ? { files: nodeFiles } : {}),
         ...(env.length ? { env } : {}),
         options: {
             k3d: { wait: true, timeout: "300s" },
@@ -79,5 +78,5 @@ export function renderK3dConfig(settings: StackSettings, names: StackNames, plan
             kubeconfig: { updateDefaultKubeconfig: false, switchCurrentContext: false },
         },
     };
-    return toYaml(config);
+    return config;
 }

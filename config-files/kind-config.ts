@@ -5,7 +5,7 @@ import { ClusterTracingPlan, NODE_APISERVER_TRACING_FILE, NODE_TRACING_DIR } fro
 import type { EtcdArg } from "./etcd-args";
 import type { StackNames } from "../stack/names";
 import type { StackSettings } from "../settings/settings";
-import { toYaml } from "./yaml-text";
+import { tomlText, toYaml } from "./file-text";
 
 /** Files the kind config mounts, relative to the directory kind runs in (kind resolves them against its cwd). */
 export const KIND_MOUNTED_FILES = {
@@ -26,13 +26,13 @@ function etcdImageFields(image: string): { imageRepository: string; imageTag: st
     return { imageRepository: image.slice(0, at), imageTag: image.slice(at + "/etcd:".length) };
 }
 
-export function renderKindConfig(settings: StackSettings, names: StackNames, plan: ClusterTracingPlan): string {
+export function kindConfig(settings: StackSettings, names: StackNames, plan: ClusterTracingPlan): Record<string, unknown> {
     const kubeadmApi = plan.facts.kubeadmApiVersion;
     const controlPlaneMounts: object[] = [];
     const everyNodeMounts: object[] = [];
     const clusterConfiguration: Record<string, unknown> = { kind: "ClusterConfiguration", apiVersion: kubeadmApi };
 
-    if (plan.apiserverTracingConfig) {
+    if (plan.apiserverTracing) {
         controlPlaneMounts.push({ hostPath: `./${KIND_MOUNTED_FILES.apiserverTracing}`, containerPath: NODE_APISERVER_TRACING_FILE, readOnly: true });
         clusterConfiguration.apiServer = {
             extraArgs: extraArgs(kubeadmApi, [{ name: "tracing-config-file", value: NODE_APISERVER_TRACING_FILE }]),
@@ -52,6 +52,7 @@ export function renderKindConfig(settings: StackSettings, names: StackNames, pla
         everyNodeMounts.push({ hostPath: `./${KIND_MOUNTED_FILES.containerdDropIn}`, containerPath: NODE_CONTAINERD_DROP_IN, readOnly: true });
     }
 
+    // kind takes its kubeadm and containerd patches as text (a list of YAML and TOML documents).
     const patches: string[] = [];
     if (clusterConfiguration.apiServer || clusterConfiguration.etcd) patches.push(toYaml(clusterConfiguration));
     if (plan.kubeletConfig) patches.push(toYaml(plan.kubeletConfig));
@@ -68,7 +69,7 @@ export function renderKindConfig(settings: StackSettings, names: StackNames, pla
             ...Array.from({ length: settings.workers }, () => node("worker", everyNodeMounts)),
         ],
         ...(patches.length ? { kubeadmConfigPatches: patches } : {}),
-        ...(plan.containerd?.toml ? { containerdConfigPatches: [plan.containerd.toml] } : {}),
+        ...(plan.containerd?.tables ? { containerdConfigPatches: [tomlText(plan.containerd.tables)] } : {}),
     };
-    return toYaml(config);
+    return config;
 }

@@ -1,17 +1,16 @@
 // Everything the stack hands to Docker, the engine and the nodes, as named files. The components
 // and `npm run render` both call renderStack, so what a review reads is what `pulumi up` uses.
-import { ClusterTracingPlan, planClusterTracing } from "./cluster-tracing";
-import { renderBackendCollectorConfig } from "./collector-config";
-import { envFile, k3sContainerdTemplate, systemdEnvironmentDropIn } from "./containerd";
+import { ClusterTracingPlan, nodeFiles, planClusterTracing } from "./cluster-tracing";
+import { backendCollectorConfig } from "./collector-config";
 import { otlpGrpcAddress, SERVICE_NAMES } from "../stack/endpoints";
-import { renderJaegerConfig } from "./jaeger-config";
-import { renderK3dConfig } from "./k3d-config";
-import { KIND_MOUNTED_FILES, renderKindConfig } from "./kind-config";
+import { jaegerConfig } from "./jaeger-config";
+import { k3dConfig } from "./k3d-config";
+import { KIND_MOUNTED_FILES, kindConfig } from "./kind-config";
 import type { StackNames } from "../stack/names";
 import type { StackSettings } from "../settings/settings";
 import { collectorFacts, minimumEngineCli, PINNED_IMAGES } from "../versions/versions";
 import { InClusterCollector, manifestOf, renderInClusterCollector } from "./in-cluster-collector";
-import { toYaml } from "./yaml-text";
+import { yamlFile } from "./file-text";
 
 export type ArtifactRole =
     | "collector-config"
@@ -67,32 +66,42 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
     add(
         "collector-config",
         "collector-config.yaml",
-        renderBackendCollectorConfig({
-            facts: collectorFacts(collectorImage),
-            ...(settings.localJaeger ? { jaegerOtlpEndpoint: otlpGrpcAddress(names.jaegerContainer) } : {}),
-            memoryLimitMiB: settings.collectorMemoryLimitMiB,
-            // Header values are not rendered: the config names the environment variables that hold them.
-            exporters: settings.exporters,
-        }),
+        yamlFile(
+            backendCollectorConfig({
+                facts: collectorFacts(collectorImage),
+                ...(settings.localJaeger ? { jaegerOtlpEndpoint: otlpGrpcAddress(names.jaegerContainer) } : {}),
+                memoryLimitMiB: settings.collectorMemoryLimitMiB,
+                // Header values are not rendered: the config names the environment variables that hold them.
+                exporters: settings.exporters,
+            }),
+            { source: "config-files/collector-config.ts", image: collectorImage },
+        ),
     );
-    if (settings.localJaeger) add("jaeger-config", "jaeger-config.yaml", renderJaegerConfig(settings.jaegerMaxTraces));
+    if (settings.localJaeger) {
+        add(
+            "jaeger-config",
+            "jaeger-config.yaml",
+            yamlFile(jaegerConfig(settings.jaegerMaxTraces), { source: "config-files/jaeger-config.ts", image: jaegerImage }),
+        );
+    }
 
+    const nodeImage = settings.release.image;
+    const files = nodeFiles(plan, settings.engine, nodeImage);
     const clusterConfigFile = `${settings.engine}-config.yaml`;
-    const clusterConfig = settings.engine === "k3d" ? renderK3dConfig(settings, names, plan) : renderKindConfig(settings, names, plan);
+    const clusterConfig =
+        settings.engine === "k3d"
+            ? yamlFile(k3dConfig(settings, names, plan, files), { source: "config-files/k3d-config.ts", image: nodeImage })
+            : yamlFile(kindConfig(settings, names, plan), { source: "config-files/kind-config.ts", image: nodeImage });
     add("cluster-config", clusterConfigFile, clusterConfig, true);
 
     const kind = settings.engine === "kind";
-    if (plan.apiserverTracingConfig) add("apiserver-tracing-config", KIND_MOUNTED_FILES.apiserverTracing, plan.apiserverTracingConfig, kind);
-    if (plan.kubeletConfig) add("kubelet-config", "kubelet-tracing.yaml", toYaml(plan.kubeletConfig));
+    if (files.apiserverTracing) add("apiserver-tracing-config", KIND_MOUNTED_FILES.apiserverTracing, files.apiserverTracing, kind);
+    if (files.kubeletConfig) add("kubelet-config", "kubelet-tracing.yaml", files.kubeletConfig);
     if (plan.etcd) add("etcd-args", "etcd-args.txt", plan.etcd.args.map((a) => `--${a.name}=${a.value}\n`).join(""));
-    if (plan.containerd) {
-        add("containerd-env", "containerd-otel.env", envFile(plan.containerd.env));
-        if (kind) add("containerd-systemd-dropin", KIND_MOUNTED_FILES.containerdDropIn, systemdEnvironmentDropIn(plan.containerd.env), true);
-        if (plan.containerd.toml) {
-            if (kind) add("containerd-config-patch", "containerd-config-patch.toml", plan.containerd.toml);
-            else add("containerd-config-template", "config.toml.tmpl", k3sContainerdTemplate(plan.containerd.toml));
-        }
-    }
+    if (files.containerdEnv) add("containerd-env", "containerd-otel.env", files.containerdEnv);
+    if (files.containerdDropIn) add("containerd-systemd-dropin", KIND_MOUNTED_FILES.containerdDropIn, files.containerdDropIn, true);
+    if (files.containerdConfigPatch) add("containerd-config-patch", "containerd-config-patch.toml", files.containerdConfigPatch);
+    if (files.k3sContainerdTemplate) add("containerd-config-template", "config.toml.tmpl", files.k3sContainerdTemplate);
 
     let inClusterCollector: InClusterCollector | undefined;
     if (settings.inClusterCollector) {
@@ -102,7 +111,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
             backendOtlpEndpoint: otlpGrpcAddress(names.collectorContainer),
         });
         add("in-cluster-collector-config", "in-cluster-collector-config.yaml", inClusterCollector.config);
-        add("in-cluster-collector-manifest", "in-cluster-collector.yaml", manifestOf(inClusterCollector.objects));
+        add("in-cluster-collector-manifest", "in-cluster-collector.yaml", manifestOf(inClusterCollector.objects, PINNED_IMAGES.collectorContrib));
     }
 
     const bundledVersions = { etcd: plan.facts.etcd.version, containerd: plan.facts.containerd.version };
@@ -125,7 +134,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         collectorImage,
         notes: plan.notes,
     };
-    add("summary", "summary.yaml", toYaml(summary));
+    add("summary", "summary.yaml", yamlFile(summary, { source: "config-files/render-stack.ts", image: nodeImage }));
     return {
         artifacts,
         clusterConfigFile,

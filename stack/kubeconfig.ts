@@ -4,7 +4,7 @@
 // because @pulumi/kubernetes replaces a provider (and everything it manages) on some kubeconfig
 // changes. The active cluster's server still changes when the cluster is replaced.
 import { parse as parseYaml } from "yaml";
-import { toYaml } from "../config-files/yaml-text";
+import { toYaml } from "../config-files/file-text";
 
 interface Named<T> {
     name: string;

@@ -127,7 +127,7 @@ export function kindDropInEnv(raw: Record<string, unknown>, receiverUrl: string)
 export function renderedToml(raw: Record<string, unknown>, receiverUrl: string): string {
     const r = renderOf(raw);
     const toml = hasRole(r, "containerd-config-template")
-        ? file(r, "containerd-config-template").replace(/^\{\{ template "base" \. \}\}\n/, "")
+        ? file(r, "containerd-config-template").replace(/^\{\{ template "base" \. \}\}\n/m, "")
         : file(r, "containerd-config-patch");
     return toml.replace(RENDERED_COLLECTOR, receiverUrl);
 }
