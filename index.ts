@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, parseSettings } from "./settings/settings";
 import { stackNames } from "./stack/names";
 import { artifactByRole, renderStack } from "./config-files/render-stack";
-import { engineScripts } from "./engine/engine-scripts";
 import { ObservabilityBackend } from "./components/observability-backend";
 import { EngineCluster } from "./components/engine-cluster";
 import { InClusterCollector } from "./components/in-cluster-collector";
@@ -52,13 +51,7 @@ const backend = new ObservabilityBackend(names.cluster, {
 // One component type for both engines: switching engine replaces the cluster under the same URNs.
 const cluster = new EngineCluster(names.cluster, {
     clusterName: names.cluster,
-    scripts: engineScripts({
-        engine: settings.engine,
-        names,
-        files: rendered.artifacts.filter((a) => a.neededByEngine),
-        clusterConfigFile: rendered.clusterConfigFile,
-        minimumCliVersion: rendered.minimumEngineCli,
-    }),
+    scripts: rendered.engineScripts,
     summary: content("summary"),
     dependsOn: [backend.collectorReady, backend.network],
 });

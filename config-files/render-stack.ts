@@ -11,6 +11,7 @@ import type { StackSettings } from "../settings/settings";
 import { collectorFacts, minimumEngineCli, PINNED_IMAGES } from "../versions/versions";
 import { InClusterCollector, manifestOf, renderInClusterCollector } from "./in-cluster-collector";
 import { yamlFile } from "./file-text";
+import { engineScripts, EngineScripts } from "../engine/engine-scripts";
 
 export type ArtifactRole =
     | "collector-config"
@@ -25,7 +26,10 @@ export type ArtifactRole =
     | "containerd-systemd-dropin"
     | "in-cluster-collector-config"
     | "in-cluster-collector-manifest"
-    | "summary";
+    | "summary"
+    | "engine-create-script"
+    | "engine-delete-script"
+    | "engine-kubeconfig-script";
 
 export interface Artifact {
     role: ArtifactRole;
@@ -51,6 +55,8 @@ export interface RenderedStack {
     exporterNames: string[];
     /** Oldest engine CLI that can create this cluster. */
     minimumEngineCli: string;
+    /** What the cluster's Command runs (the create script carries the engine's files inline); also among the artifacts, for review. */
+    engineScripts: EngineScripts;
     /** The node-local agent's Kubernetes objects, when inClusterCollector is on. */
     inClusterCollector?: InClusterCollector;
     notes: string[];
@@ -135,6 +141,17 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         notes: plan.notes,
     };
     add("summary", "summary.yaml", yamlFile(summary, { source: "config-files/render-stack.ts", image: nodeImage }));
+    const scripts = engineScripts({
+        engine: settings.engine,
+        names,
+        files: artifacts.filter((a) => a.neededByEngine),
+        clusterConfigFile,
+        minimumCliVersion: cli,
+        nodeImage,
+    });
+    add("engine-create-script", "create-cluster.sh", scripts.create);
+    add("engine-delete-script", "delete-cluster.sh", scripts.delete);
+    add("engine-kubeconfig-script", "cluster-kubeconfig.sh", scripts.kubeconfig);
     return {
         artifacts,
         clusterConfigFile,
@@ -146,6 +163,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         exporterNames: settings.exporters.map((e) => e.name),
         // The settings' own warnings (an exposed address, an ignored key) are not in the summary: they change no file.
         minimumEngineCli: cli,
+        engineScripts: scripts,
         inClusterCollector,
         notes: [...settings.notes, ...plan.notes],
     };

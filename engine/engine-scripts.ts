@@ -5,6 +5,7 @@
 import type { Engine } from "../settings/settings";
 import type { StackNames } from "../stack/names";
 import type { Artifact } from "../config-files/render-stack";
+import { generatedHeader } from "../config-files/file-text";
 
 export interface EngineScripts {
     create: string;
@@ -30,6 +31,8 @@ export interface EngineScriptInput {
     files: Pick<Artifact, "fileName" | "content">[];
     clusterConfigFile: string;
     minimumCliVersion: string;
+    /** The node image, named in the scripts' header. */
+    nodeImage: string;
     timeouts?: ScriptTimeouts;
 }
 
@@ -160,6 +163,7 @@ function listing(input: EngineScriptInput, cmd: EngineCommands, t: ScriptTimeout
 }
 
 export function engineScripts(input: EngineScriptInput): EngineScripts {
+    const header = generatedHeader({ source: "engine/engine-scripts.ts", image: input.nodeImage });
     const cmd = commandsFor(input);
     const t = input.timeouts ?? SCRIPT_TIMEOUTS;
     const cli = input.engine;
@@ -201,5 +205,5 @@ export function engineScripts(input: EngineScriptInput): EngineScripts {
         "",
     ].join("\n");
     const kubeconfig = [...PREAMBLE, `limited ${t.query} ${cmd.kubeconfig}`, ""].join("\n");
-    return { create, delete: del, kubeconfig };
+    return { create: header + create, delete: header + del, kubeconfig: header + kubeconfig };
 }

@@ -92,6 +92,7 @@ function scriptsFor(raw: Record<string, unknown>, timeouts?: ScriptTimeouts) {
             files: rendered.artifacts.filter((a) => a.neededByEngine),
             clusterConfigFile: rendered.clusterConfigFile,
             minimumCliVersion: rendered.minimumEngineCli,
+            nodeImage: settings.release.image,
             timeouts,
         }),
     };
@@ -239,6 +240,7 @@ it("writes a file with shell syntax in it byte for byte (nothing is expanded)", 
     const { create } = engineScripts({
         engine: "kind",
         names: stackNames("kubetracing", "scripts"),
+        nodeImage: "kindest/node:v1.37.1",
         // A quote in a file name, and a last line without its newline (the heredoc adds it).
         files: [
             { fileName: "shell-syntax.yaml", content },
@@ -255,7 +257,13 @@ it("writes a file with shell syntax in it byte for byte (nothing is expanded)", 
 });
 
 it("refuses a file holding the line that would end its heredoc", () => {
-    const input = { engine: "kind" as const, names: stackNames("kubetracing", "scripts"), clusterConfigFile: "a.yaml", minimumCliVersion: "0.22.0" };
+    const input = {
+        engine: "kind" as const,
+        names: stackNames("kubetracing", "scripts"),
+        clusterConfigFile: "a.yaml",
+        minimumCliVersion: "0.22.0",
+        nodeImage: "kindest/node:v1.37.1",
+    };
     expect(() => engineScripts({ ...input, files: [{ fileName: "a.yaml", content: "x\nKUBETRACING_FILE_0_EOF\ny\n" }] })).toThrow(
         "a.yaml contains the line KUBETRACING_FILE_0_EOF",
     );
