@@ -13,8 +13,6 @@ export interface EngineClusterArgs {
     scripts: EngineScripts;
     /** Human-readable settings summary; the preview shows it change when a setting changes. */
     summary: string;
-    /** The backend's readiness check and network: the cluster comes after them and goes before them. */
-    dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -35,6 +33,14 @@ export const CLUSTER_TYPE = "kubetracing:cluster:EngineCluster";
 export const FORMER_CLUSTER_TYPES = ["kubetracing:cluster:K3dCluster", "kubetracing:cluster:KindCluster"];
 
 /**
+ * Every stack's cluster component was named after the stack before LOGICAL_NAMES (stack/names.ts); the URN carries
+ * the stack already. These aliases find its state under the old name, with either former type.
+ */
+export function formerClusterAliases(formerName: string): pulumi.Alias[] {
+    return [{ name: formerName }, ...FORMER_CLUSTER_TYPES.map((type) => ({ name: formerName, type }))];
+}
+
+/**
  * A k3d or kind cluster on the stack's Docker network with etcd, kube-apiserver, every kubelet and
  * every containerd traced. k3d: k3s with embedded etcd (--cluster-init), one server and `workers`
  * agents. kind: kubeadm static pods on pinned kindest/node images, one control-plane node and
@@ -48,7 +54,7 @@ export class EngineCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: EngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(CLUSTER_TYPE, name, {}, pulumi.mergeOptions(opts, { aliases: FORMER_CLUSTER_TYPES.map((type) => ({ type })) }));
+        super(CLUSTER_TYPE, name, {}, opts);
         const cluster = new command.local.Command(
             `${name}-cluster`,
             {
@@ -59,8 +65,9 @@ export class EngineCluster extends pulumi.ComponentResource {
                 triggers: [args.summary, createHash("sha256").update(args.scripts.create).digest("hex")],
             },
             {
+                // After whatever the component depends on (the backend: its network and a Collector
+                // that answers), through the parent: a child registers only once its parent has.
                 parent: this,
-                dependsOn: args.dependsOn,
                 // Any change replaces the cluster, not only one of the triggers. pulumi-command treats a
                 // change of any other input (the delete script after an upgrade of this project, the
                 // interpreter) as an update, and with no `update` script its Update runs `create` again

@@ -43,3 +43,20 @@ export function stackNames(project: string, stack: string): StackNames {
         collectorContainer: `${prefix}-collector`,
     };
 }
+
+/**
+ * Logical names, the last part of every URN: the same in every stack, since the URN already
+ * carries the stack's name. Each component's children are named "<component>-<part>"
+ * (backend-network, kubernetes-cluster, node-agent-daemonset).
+ */
+export const LOGICAL_NAMES = { backend: "backend", cluster: "kubernetes", agent: "node-agent" } as const;
+
+/**
+ * The logical names stacks were made with before LOGICAL_NAMES: the stack's cluster name. An alias
+ * to the component's former name is enough for its children too, which kept their "-<part>" suffix:
+ * the engine aliases a child whose name starts with its parent's name to the parent's alias with the
+ * same suffix (pulumi/pulumi v3.274.1 pkg/resource/deploy/step_generator.go inheritedChildAlias).
+ */
+export function formerLogicalNames(names: StackNames): Record<keyof typeof LOGICAL_NAMES, string> {
+    return { backend: names.cluster, cluster: names.cluster, agent: `${names.cluster}-agent` };
+}

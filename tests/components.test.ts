@@ -53,7 +53,7 @@ function plannedStep(olds: Record<string, unknown>, news: Record<string, unknown
 describe("the cluster Command: any change replaces it, the old cluster deleted first", () => {
     let cluster: Registration;
     beforeAll(async () => {
-        cluster = byName((await runProgram({ engine: "k3d" }, { preview: false, stack: "upgrade" })).registrations, "kubetracing-upgrade-cluster");
+        cluster = byName((await runProgram({ engine: "k3d" }, { preview: false, stack: "upgrade" })).registrations, "kubernetes-cluster");
     });
     const changed = (input: string, value: unknown) => plannedStep(cluster.inputs, { ...cluster.inputs, [input]: value }, cluster.replaceOnChanges);
 
@@ -99,15 +99,62 @@ it("k3d and kind register the cluster and everything under it at the same URNs, 
         return cluster;
     };
     const k3d = await urns("k3d");
-    expect(k3d).toContain("urn:pulumi:switch::kubetracing::kubetracing:cluster:EngineCluster$command:local:Command::kubetracing-switch-cluster");
+    expect(k3d).toContain("urn:pulumi:switch::kubetracing::kubetracing:cluster:EngineCluster$command:local:Command::kubernetes-cluster");
     expect(await urns("kind")).toEqual(k3d);
 });
 
-it("stacks made with a type per engine keep their cluster: the component is aliased to both former types", async () => {
-    const regs = (await runProgram({}, { preview: true, stack: "upgrade" })).registrations;
-    const component = regs.find((r) => r.type === "kubetracing:cluster:EngineCluster")!;
-    const aliasTypes = (component.aliases as { spec?: { type?: string } }[]).map((a) => a.spec?.type).sort();
-    expect(aliasTypes).toEqual(["kubetracing:cluster:K3dCluster", "kubetracing:cluster:KindCluster"]);
+describe("stacks made before the fixed logical names keep their resources: each component is aliased to its former name", () => {
+    let regs: Registration[];
+    beforeAll(async () => {
+        regs = (await runProgram({ inClusterCollector: "true" }, { preview: true, stack: "upgrade" })).registrations;
+    });
+    const aliasesOf = (type: string) =>
+        (regs.find((r) => r.type === type)!.aliases as { spec?: { name?: string; type?: string } }[]).map((a) => ({ name: a.spec?.name, type: a.spec?.type }));
+
+    it("the cluster: under its former name, with the type of today and with both types of a type per engine", () => {
+        expect(aliasesOf("kubetracing:cluster:EngineCluster")).toEqual([
+            { name: "kubetracing-upgrade", type: "" },
+            { name: "kubetracing-upgrade", type: "kubetracing:cluster:K3dCluster" },
+            { name: "kubetracing-upgrade", type: "kubetracing:cluster:KindCluster" },
+        ]);
+    });
+
+    it("the backend and the node agent", () => {
+        expect(aliasesOf("kubetracing:backend:ObservabilityBackend")).toEqual([{ name: "kubetracing-upgrade", type: "" }]);
+        expect(aliasesOf("kubetracing:cluster:InClusterCollector")).toEqual([{ name: "kubetracing-upgrade-agent", type: "" }]);
+    });
+
+    it("every child keeps its former suffix, so the engine's inherited alias names its old URN", () => {
+        // pulumi/pulumi v3.274.1 step_generator.go inheritedChildAlias: a child named "<parent>-<part>" is aliased
+        // to "<parent's alias>-<part>" under the parent's alias. The children here are exactly the old ones, renamed so.
+        const components = { backend: "kubetracing-upgrade", kubernetes: "kubetracing-upgrade", "node-agent": "kubetracing-upgrade-agent" };
+        const children = regs.filter((r) => r.parent && /::kubetracing:(backend|cluster):\w+::/.test(r.parent));
+        const formerNames = children.map((child) => {
+            const parentName = child.parent!.slice(child.parent!.lastIndexOf("::") + 2) as keyof typeof components;
+            expect(child.name.startsWith(`${parentName}-`)).toBe(true);
+            return components[parentName] + child.name.slice(parentName.length);
+        });
+        // The children's names in stacks made before (read from the program as it was at 763efd3).
+        expect(formerNames.sort()).toEqual(
+            [
+                "kubetracing-upgrade-network",
+                "kubetracing-upgrade-jaeger-image",
+                "kubetracing-upgrade-jaeger",
+                "kubetracing-upgrade-collector-image",
+                "kubetracing-upgrade-collector",
+                "kubetracing-upgrade-collector-ready",
+                "kubetracing-upgrade-cluster",
+                "kubetracing-upgrade-kubeconfig",
+                "kubetracing-upgrade-agent-provider",
+                "kubetracing-upgrade-agent-namespace",
+                "kubetracing-upgrade-agent-service-account",
+                "kubetracing-upgrade-agent-cluster-role",
+                "kubetracing-upgrade-agent-cluster-role-binding",
+                "kubetracing-upgrade-agent-config",
+                "kubetracing-upgrade-agent-daemonset",
+            ].sort(),
+        );
+    });
 });
 
 describe.each([
@@ -123,13 +170,15 @@ describe.each([
             outputs = run.outputs;
         });
 
-        it("creates the backend and the cluster components with stack-scoped names", () => {
-            expect(byName(regs, "kubetracing-alice").type).toBeDefined();
+        it("creates the backend and the cluster components; what Docker and the engine name is the stack's own", () => {
+            // Logical names are the same in every stack (the URN carries the stack); Docker's names are the stack's own.
+            expect(byName(regs, "backend").type).toBe("kubetracing:backend:ObservabilityBackend");
+            expect(byName(regs, "kubernetes").type).toBe(clusterType);
             expect(regs.filter((r) => r.type === "kubetracing:backend:ObservabilityBackend")).toHaveLength(1);
             expect(regs.filter((r) => r.type === clusterType)).toHaveLength(1);
-            expect(byName(regs, "kubetracing-alice-network").inputs.name).toBe("kubetracing-alice-net");
-            expect(byName(regs, "kubetracing-alice-jaeger").inputs.name).toBe("kubetracing-alice-jaeger");
-            expect(byName(regs, "kubetracing-alice-collector").inputs.name).toBe("kubetracing-alice-collector");
+            expect(byName(regs, "backend-network").inputs.name).toBe("kubetracing-alice-net");
+            expect(byName(regs, "backend-jaeger").inputs.name).toBe("kubetracing-alice-jaeger");
+            expect(byName(regs, "backend-collector").inputs.name).toBe("kubetracing-alice-collector");
         });
 
         it("parents every child to its component", () => {
@@ -137,28 +186,32 @@ describe.each([
             for (const r of regs) {
                 if (r.type.startsWith("kubetracing:")) continue;
                 if (r.type === "pulumi:pulumi:Stack") continue;
-                expect(r.parent).toMatch(/kubetracing:(backend|cluster):\w+::kubetracing-alice$/);
+                expect(r.parent).toMatch(/kubetracing:(backend:\w+::backend|cluster:\w+::kubernetes)$/);
             }
         });
 
-        it("creates the cluster after the Collector is ready and the network exists (so deletes it first)", () => {
-            const cluster = byName(regs, "kubetracing-alice-cluster");
-            expect(cluster.dependencies).toEqual(
-                expect.arrayContaining([urnOf(regs, "kubetracing-alice-collector-ready"), urnOf(regs, "kubetracing-alice-network")]),
-            );
+        it("creates the cluster after the whole backend, the Collector ready and the network there (so deletes it first)", () => {
+            // The component depends on the backend component, which the SDK sends as every one of its children;
+            // the cluster Command registers only once its parent has.
+            const component = byName(regs, "kubernetes");
+            const backendChildren = regs.filter((r) => r.parent === urnOf(regs, "backend")).map((r) => r.urn);
+            expect(backendChildren).toEqual(expect.arrayContaining([urnOf(regs, "backend-collector-ready"), urnOf(regs, "backend-network")]));
+            expect([...component.dependencies].sort()).toEqual(expect.arrayContaining(backendChildren.sort()));
+            const cluster = byName(regs, "kubernetes-cluster");
+            expect(cluster.parent).toBe(component.urn);
             expect(cluster.deleteBeforeReplace).toBe(true);
-            expect(byName(regs, "kubetracing-alice-collector-ready").dependencies).toContain(urnOf(regs, "kubetracing-alice-collector"));
+            expect(byName(regs, "backend-collector-ready").dependencies).toContain(urnOf(regs, "backend-collector"));
             expect(cluster.inputs.create).toContain(`${engine === "k3d" ? "k3d cluster create" : "kind create cluster"} --config '${engine}-config.yaml'`);
             expect(cluster.inputs.interpreter).toEqual(["/bin/bash", "-c"]);
         });
 
         it("replaces the network (its name is fixed per stack) delete-first", () => {
-            expect(byName(regs, "kubetracing-alice-network").deleteBeforeReplace).toBe(true);
+            expect(byName(regs, "backend-network").deleteBeforeReplace).toBe(true);
         });
 
         it("declares each container's ports sorted by internal port, the order the docker provider reads them back in (no diff on refresh)", () => {
             // kreuzwerker/terraform-provider-docker v4.5.0 internal/provider/resource_docker_container_structures.go: sort.Sort(byPortAndProtocol(…)).
-            const collector = byName(regs, "kubetracing-alice-collector").inputs.ports.map((p: any) => p.internal);
+            const collector = byName(regs, "backend-collector").inputs.ports.map((p: any) => p.internal);
             expect(collector.length).toBeGreaterThan(1);
             for (const c of regs.filter((r) => r.type === "docker:index/container:Container")) {
                 const internal = c.inputs.ports.map((p: any) => p.internal);
@@ -177,16 +230,16 @@ describe.each([
         });
 
         it("bounds every command it runs in time", () => {
-            expect(byName(regs, "kubetracing-alice-cluster").customTimeouts).toMatchObject({ create: "25m", delete: "10m" });
-            expect(byName(regs, "kubetracing-alice-kubeconfig").customTimeouts).toMatchObject({ create: "3m", update: "3m" });
-            expect(byName(regs, "kubetracing-alice-collector-ready").customTimeouts).toMatchObject({ create: "180s", update: "180s" });
+            expect(byName(regs, "kubernetes-cluster").customTimeouts).toMatchObject({ create: "25m", delete: "10m" });
+            expect(byName(regs, "kubernetes-kubeconfig").customTimeouts).toMatchObject({ create: "3m", update: "3m" });
+            expect(byName(regs, "backend-collector-ready").customTimeouts).toMatchObject({ create: "180s", update: "180s" });
             const commands = regs.filter((r) => r.type === "command:local:Command");
             expect(commands.length).toBeGreaterThan(0);
             for (const c of commands) expect(c.customTimeouts.create).not.toBe("");
         });
 
         it("keeps the kubeconfig secret and out of the logs", async () => {
-            const kc = byName(regs, "kubetracing-alice-kubeconfig");
+            const kc = byName(regs, "kubernetes-kubeconfig");
             expect(kc.additionalSecretOutputs).toContain("stdout");
             expect(kc.inputs.logging).toBe("none");
             expect(await outputs.kubeconfig.isSecret).toBe(true);
@@ -224,7 +277,7 @@ describe.each([
 
     it("changing the sampling rate changes the cluster's triggers (so it is replaced) and the rendered line", async () => {
         const cluster = async (rate: string) =>
-            byName((await runProgram({ engine, samplingRatePerMillion: rate }, { preview: true, stack: "diff" })).registrations, "kubetracing-diff-cluster");
+            byName((await runProgram({ engine, samplingRatePerMillion: rate }, { preview: true, stack: "diff" })).registrations, "kubernetes-cluster");
         const a = await cluster("1000");
         const b = await cluster("2000");
         expect(a.inputs.triggers).not.toEqual(b.inputs.triggers);
@@ -250,13 +303,11 @@ it("publishes the Collector's health port on loopback only, whatever hostBindAdd
     jest.spyOn(console, "warn").mockImplementation((s: unknown) => void warnings.push(String(s)));
     try {
         const run = await runProgram({ hostBindAddress: "0.0.0.0" }, { preview: false, stack: "exposed" });
-        const collector = byName(run.registrations, "kubetracing-exposed-collector");
+        const collector = byName(run.registrations, "backend-collector");
         const health = collector.inputs.ports.find((p: any) => p.internal === 13133);
         expect(health.ip).toBe("127.0.0.1");
         expect(collector.inputs.ports.filter((p: any) => p.internal !== 13133).map((p: any) => p.ip)).toEqual(["0.0.0.0", "0.0.0.0"]);
-        expect(byName(run.registrations, "kubetracing-exposed-collector-ready").inputs.environment.KUBETRACING_HEALTH_URL).toMatch(
-            /^http:\/\/127\.0\.0\.1:\d+\/$/,
-        );
+        expect(byName(run.registrations, "backend-collector-ready").inputs.environment.KUBETRACING_HEALTH_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     } finally {
         jest.restoreAllMocks();
     }

@@ -311,7 +311,7 @@ describe("the program under mocks", () => {
     describe.each([true, false])("preview=%s", (preview) => {
         it("hands the Collector its header values only as a secret envs input (and a secret output), and nothing else holds them", async () => {
             const { registrations, outputs } = await runProgram(config, { preview, stack: "team", secretKeys: ["exporters"] });
-            const collector = byName(registrations, "kubetracing-team-collector")!;
+            const collector = byName(registrations, "backend-collector")!;
             expect(secretValue(collector.inputs.envs)).toEqual([`KUBETRACING_EXPORTER_0_HEADER_0=${ORG_CANARY}`, `KUBETRACING_EXPORTER_1_HEADER_0=${CANARY}`]);
             expect(collector.additionalSecretOutputs).toEqual(["envs"]);
             expect(JSON.stringify(withoutSecrets(registrations.map((r) => r.inputs)))).not.toMatch(/canary/);
@@ -324,7 +324,7 @@ describe("the program under mocks", () => {
 
     it("a stack without exporters gives the Collector no envs at all (its container is not replaced on upgrade)", async () => {
         const { registrations, outputs } = await runProgram({}, { preview: true, stack: "plain" });
-        const collector = byName(registrations, "kubetracing-plain-collector")!;
+        const collector = byName(registrations, "backend-collector")!;
         expect(collector.inputs.envs).toBeUndefined();
         expect(collector.additionalSecretOutputs).toEqual([]);
         expect(outputs.exporters).toEqual([]);
@@ -339,9 +339,9 @@ describe("the program under mocks", () => {
 
     it("localJaeger false: no Jaeger image or container, no jaegerUrl output, the Collector starts on its own", async () => {
         const { registrations, outputs } = await runProgram({ ...config, localJaeger: "false" }, { preview: false, stack: "fwd", secretKeys: ["exporters"] });
-        expect(registrations.map((r) => r.name)).not.toEqual(expect.arrayContaining(["kubetracing-fwd-jaeger"]));
+        expect(registrations.map((r) => r.name)).not.toEqual(expect.arrayContaining(["backend-jaeger"]));
         expect(registrations.filter((r) => /jaeger/.test(r.name))).toEqual([]);
-        expect(byName(registrations, "kubetracing-fwd-collector")!.dependencies.filter((urn) => /jaeger/.test(urn))).toEqual([]);
+        expect(byName(registrations, "backend-collector")!.dependencies.filter((urn) => /jaeger/.test(urn))).toEqual([]);
         expect(outputs.jaegerUrl).toBeUndefined();
         expect(await valueOf(outputs.otlpGrpcEndpoint)).toMatch(/^127\.0\.0\.1:\d+$/);
     });

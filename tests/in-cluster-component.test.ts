@@ -29,19 +29,19 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
             "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
             "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
         ]);
-        const provider = named(regs, "kubetracing-agent-agent-provider");
+        const provider = named(regs, "node-agent-provider");
         expect(provider.type).toBe("pulumi:providers:kubernetes");
         for (const r of regs.filter((x) => x.type.startsWith("kubernetes:"))) {
-            expect(r.provider).toMatch(/pulumi:providers:kubernetes::kubetracing-agent-agent-provider::/);
-            expect(r.parent).toMatch(/kubetracing:cluster:InClusterCollector::kubetracing-agent-agent$/);
+            expect(r.provider).toMatch(/pulumi:providers:kubernetes::node-agent-provider::/);
+            expect(r.parent).toMatch(/kubetracing:cluster:InClusterCollector::node-agent$/);
         }
-        expect(named(regs, "kubetracing-agent-agent-daemonset").dependencies.length).toBeGreaterThanOrEqual(2);
+        expect(named(regs, "node-agent-daemonset").dependencies.length).toBeGreaterThanOrEqual(2);
     });
 
     it("hands the provider the normalized kubeconfig and replaces it (and every object) with the cluster", () => {
-        const provider = named(regs, "kubetracing-agent-agent-provider");
+        const provider = named(regs, "node-agent-provider");
         if (!preview) {
-            expect(provider.replacementTrigger).toBe("kubetracing-agent-cluster-id");
+            expect(provider.replacementTrigger).toBe("kubernetes-cluster-id");
             const rpc = require("@pulumi/pulumi/runtime/rpc");
             expect(provider.inputs.kubeconfig).toEqual({
                 [rpc.specialSigKey]: rpc.specialSecretSig,
@@ -51,7 +51,7 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
         expect(provider.ignoreChanges).toEqual([]);
         // Provider inputs travel as JSON text. destroy succeeds when the cluster is already gone.
         if (!preview) expect(JSON.parse(provider.inputs.deleteUnreachable)).toBe(true);
-        expect(provider.dependencies.some((d) => d.endsWith("::kubetracing-agent-kubeconfig"))).toBe(true);
+        expect(provider.dependencies.some((d) => d.endsWith("::kubernetes-kubeconfig"))).toBe(true);
     });
 
     it("exports how pods reach the agent", async () => {
@@ -61,7 +61,7 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
     });
 
     it("routes the control plane to the agent on the node's loopback", () => {
-        expect(named(regs, "kubetracing-agent-cluster").inputs.create).toContain("endpoint: 127.0.0.1:4317");
+        expect(named(regs, "kubernetes-cluster").inputs.create).toContain("endpoint: 127.0.0.1:4317");
     });
 });
 
