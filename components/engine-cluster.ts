@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { createHash } from "crypto";
 import type { EngineScripts } from "../engine/engine-scripts";
-import { normalizeKubeconfig } from "../stack/kubeconfig";
+import { KubeconfigError, normalizeKubeconfig } from "../stack/kubeconfig";
 
 export interface EngineClusterArgs {
     /** Cluster name as the engine knows it. */
@@ -106,7 +106,18 @@ export class EngineCluster extends pulumi.ComponentResource {
         // Known in a preview too (a resource's URN is, its id is not); whatever takes it as an input
         // still depends on the cluster Command.
         this.clusterName = cluster.urn.apply(() => args.clusterName);
-        this.kubeconfig = pulumi.secret(kubeconfig.stdout.apply((text) => normalizeKubeconfig(text, args.clusterName)));
+        this.kubeconfig = pulumi.secret(
+            kubeconfig.stdout.apply((text) => {
+                try {
+                    return normalizeKubeconfig(text, args.clusterName);
+                } catch (err) {
+                    // Its message holds no part of the kubeconfig (stack/kubeconfig.ts); as a ResourceError the
+                    // CLI names this component and prints no stack trace.
+                    if (err instanceof KubeconfigError) throw new pulumi.ResourceError(`cluster ${args.clusterName}: ${err.message}`, this);
+                    throw err;
+                }
+            }),
+        );
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
     }
 }

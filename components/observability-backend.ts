@@ -79,7 +79,13 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
             container.ports.apply((ports) => {
                 const external = ports?.find((p) => p.internal === internal)?.external;
                 // In a preview Docker has not chosen the port yet; after create it must have.
-                if (!external && !pulumi.runtime.isDryRun()) throw new Error(`container ${containerName}: port ${internal} is not published`);
+                if (!external && !pulumi.runtime.isDryRun()) {
+                    // Tied to this component, so the CLI names it and prints no stack trace.
+                    throw new pulumi.ResourceError(
+                        `container ${containerName}: Docker reports no host port for its port ${internal}; is the container running? (docker start ${containerName}, then pulumi up --refresh)`,
+                        this,
+                    );
+                }
                 return external;
             });
         const collectorPort = (internal: number) => hostPort(collector, args.names.collectorContainer, internal);

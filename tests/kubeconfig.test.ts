@@ -95,15 +95,31 @@ describe("a malformed kubeconfig from the engine", () => {
         }
     });
 
-    it("under mocks: the error that fails the stack carries no credentials", () => {
-        const r = spawnSync(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "tests/stack-in-child.ts"], {
-            cwd: PROJECT_DIR,
-            env: { ...process.env, KUBETRACING_FAKE_KUBECONFIG: malformed[0][1] },
-            encoding: "utf8",
-            timeout: 60_000,
-        });
+    it("under mocks: the error that fails the stack names the cluster component and carries no credentials", () => {
+        const r = runStackInChild({ KUBETRACING_FAKE_KUBECONFIG: malformed[0][1] });
         expect(r.status).toBe(1);
-        expect(r.stderr).toMatch(/program failed: KubeconfigError: .*the engine's kubeconfig is not valid YAML \(DUPLICATE_KEY at line 20, column 5\)/);
+        expect(r.stderr).toMatch(
+            /program failed: ResourceError on urn:pulumi:child::kubetracing::kubetracing:cluster:EngineCluster::kubernetes: (error serializing property "\w+": )?cluster kubetracing-child: the engine's kubeconfig is not valid YAML \(DUPLICATE_KEY at line 20, column 5\)/,
+        );
         for (const secret of [KEY, TOKEN]) expect(r.stderr + r.stdout).not.toContain(secret);
+    });
+});
+
+function runStackInChild(env: Record<string, string>) {
+    return spawnSync(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "tests/stack-in-child.ts"], {
+        cwd: PROJECT_DIR,
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+        timeout: 60_000,
+    });
+}
+
+describe("a backend container Docker publishes no port for (stopped, say)", () => {
+    it("fails the stack with a ResourceError on the backend component that says what to do", () => {
+        const r = runStackInChild({ KUBETRACING_FAKE_KUBECONFIG: FAKE_KUBECONFIG, KUBETRACING_UNPUBLISHED_PORTS: "1" });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(
+            /program failed: ResourceError on urn:pulumi:child::kubetracing::kubetracing:backend:ObservabilityBackend::backend: (error serializing property "\w+": )?container kubetracing-child-collector: Docker reports no host port for its port 4317; is the container running\? \(docker start kubetracing-child-collector, then pulumi up --refresh\)/,
+        );
     });
 });
