@@ -1,9 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { InClusterObjects, KubernetesObject } from "../config-files/in-cluster-collector";
-
-/** The rendered objects are plain data, checked against the Kubernetes OpenAPI schema in the tests. */
-const typed = <T>(object: KubernetesObject) => object as unknown as T;
+import type { InClusterObjects } from "../config-files/in-cluster-collector";
 
 export interface InClusterCollectorArgs {
     /** The cluster's kubeconfig (secret). */
@@ -41,21 +38,13 @@ export class InClusterCollector extends pulumi.ComponentResource {
         );
         const opts_ = (dependsOn: pulumi.Resource[] = []) => ({ parent: this, provider, dependsOn });
         const o = args.objects;
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, typed<k8s.core.v1.NamespaceArgs>(o.namespace), opts_());
-        const serviceAccount = new k8s.core.v1.ServiceAccount(
-            `${name}-service-account`,
-            typed<k8s.core.v1.ServiceAccountArgs>(o.serviceAccount),
-            opts_([namespace]),
-        );
-        const role = new k8s.rbac.v1.ClusterRole(`${name}-cluster-role`, typed<k8s.rbac.v1.ClusterRoleArgs>(o.clusterRole), opts_());
-        const binding = new k8s.rbac.v1.ClusterRoleBinding(
-            `${name}-cluster-role-binding`,
-            typed<k8s.rbac.v1.ClusterRoleBindingArgs>(o.clusterRoleBinding),
-            opts_([role, serviceAccount]),
-        );
-        const config = new k8s.core.v1.ConfigMap(`${name}-config`, typed<k8s.core.v1.ConfigMapArgs>(o.configMap), opts_([namespace]));
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, o.namespace, opts_());
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, o.serviceAccount, opts_([namespace]));
+        const role = new k8s.rbac.v1.ClusterRole(`${name}-cluster-role`, o.clusterRole, opts_());
+        const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-cluster-role-binding`, o.clusterRoleBinding, opts_([role, serviceAccount]));
+        const config = new k8s.core.v1.ConfigMap(`${name}-config`, o.configMap, opts_([namespace]));
         // @pulumi/kubernetes waits for the DaemonSet's rollout: `up` returns once every node's agent is ready.
-        this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, typed<k8s.apps.v1.DaemonSetArgs>(o.daemonSet), opts_([config, binding]));
+        this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, o.daemonSet, opts_([config, binding]));
         this.registerOutputs({ daemonSet: this.daemonSet.metadata.name });
     }
 }

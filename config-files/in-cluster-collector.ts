@@ -1,6 +1,8 @@
 // The optional node-local agent: an OpenTelemetry Collector (contrib) DaemonSet that gives every node
 // an OTLP endpoint on the node's addresses, adds Kubernetes metadata and forwards to the backend.
 // Plain Kubernetes objects, so they can be validated offline and handed to typed Pulumi resources.
+// Typed by @pulumi/kubernetes's own input types, imported as types only: nothing of the SDK loads here.
+import type { apps, core, rbac } from "@pulumi/kubernetes/types/input";
 import { CollectorConfig, healthCheckExtension, memoryLimiter, otlpGrpcExporter, otlpReceiver } from "./collector-config";
 import { COLLECTOR_HEALTH_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../stack/endpoints";
 import type { CollectorFacts } from "../versions/versions";
@@ -31,13 +33,6 @@ export interface InClusterCollectorInput {
     backendOtlpEndpoint: string;
 }
 
-export interface KubernetesObject {
-    apiVersion: string;
-    kind: string;
-    metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-    [field: string]: unknown;
-}
-
 export interface InClusterCollector {
     /** The agent Collector's own config (also inside configMap). */
     config: string;
@@ -45,12 +40,12 @@ export interface InClusterCollector {
 }
 
 export interface InClusterObjects {
-    namespace: KubernetesObject;
-    serviceAccount: KubernetesObject;
-    clusterRole: KubernetesObject;
-    clusterRoleBinding: KubernetesObject;
-    configMap: KubernetesObject;
-    daemonSet: KubernetesObject;
+    namespace: core.v1.Namespace;
+    serviceAccount: core.v1.ServiceAccount;
+    clusterRole: rbac.v1.ClusterRole;
+    clusterRoleBinding: rbac.v1.ClusterRoleBinding;
+    configMap: core.v1.ConfigMap;
+    daemonSet: apps.v1.DaemonSet;
 }
 
 export function agentCollectorConfig(input: InClusterCollectorInput): CollectorConfig {
