@@ -2,7 +2,8 @@
 // Jaeger speaking the real API v3 format: cause control-plane activity, then ask Jaeger, per traced
 // component, for spans; retry until all are found or the wait is over; explain what is missing.
 import { SERVICE_NAMES } from "../stack/endpoints";
-import { etcdHasSamplingFlag } from "../versions/versions";
+import * as semver from "semver";
+import { containerdReadsToml, etcdHasSamplingFlag } from "../versions/versions";
 import type { TracedComponent } from "../settings/settings";
 
 /** The stack outputs verify reads (names from stack/outputs-contract.ts). */
@@ -12,6 +13,7 @@ export interface VerifyOutputs {
     samplingRatePerMillion?: Partial<Record<TracedComponent, number>>;
     bundledVersions?: { etcd?: string; containerd?: string };
     collectorNetworkGrpcEndpoint?: string;
+    collectorNetworkHttpEndpoint?: string;
     clusterName?: string;
     engine?: string;
     /** Traced components this node image cannot make send spans, with why (containerd on k3s). */
@@ -168,7 +170,7 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
         case "etcd": {
             const etcd = outputs.bundledVersions?.etcd;
             // The same rule the renderers follow (versions/versions.ts); an output that is no version says nothing.
-            const old = typeof etcd === "string" && /^\d+\.\d+\.\d+$/.test(etcd) && !etcdHasSamplingFlag(etcd);
+            const old = typeof etcd === "string" && semver.valid(etcd) !== null && !etcdHasSamplingFlag(etcd);
             if (old)
                 return `etcd ${etcd} has no sampling flag: its spans appear only inside sampled apiserver requests (trace the apiserver; on kind set kindEtcdImage)`;
             return `etcd sends only for requests it samples (rate ${rate ?? "?"} per million); check etcd reaches ${collector} and that --cluster-init (k3d) is set`;
@@ -178,8 +180,17 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
         case "kubelet":
             return `the kubelet samples only with a rate; check the kubelet config file is loaded and that it reaches ${collector}`;
         case "containerd": {
-            const which = outputs.bundledVersions?.containerd ? `containerd ${outputs.bundledVersions.containerd}` : "containerd";
-            return `${which} reads only OTEL_* env from 1.7.16 on and needs an http:// URL endpoint; check the node's containerd environment and that it reaches ${collector.replace(/:4317$/, ":4318")}`;
+            const version = outputs.bundledVersions?.containerd;
+            const known = typeof version === "string" && semver.valid(version) !== null;
+            // The same rule the renderers follow (versions/versions.ts containerdReadsToml).
+            const reads =
+                known && containerdReadsToml(version)
+                    ? "reads tracing from its TOML config (k3s's template, kind's patch)"
+                    : known
+                      ? "reads tracing only from OTEL_* env"
+                      : "reads tracing from OTEL_* env or, before 1.6.32 and 1.7.16, its TOML config";
+            const httpCollector = outputs.collectorNetworkHttpEndpoint ?? "the Collector's OTLP/HTTP port";
+            return `${known ? `containerd ${version}` : "containerd"} ${reads} and needs an http:// URL endpoint; check the node's containerd settings and that it reaches ${httpCollector}`;
         }
     }
 }

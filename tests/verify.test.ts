@@ -95,6 +95,7 @@ const outputsFor = (jaegerUrl: string, extra: Partial<VerifyOutputs> = {}): Veri
     samplingRatePerMillion: { etcd: 100000, apiserver: 100000, kubelet: 100000, containerd: 100000 },
     bundledVersions: { etcd: "3.6.12", containerd: "2.2.5" },
     collectorNetworkGrpcEndpoint: "kubetracing-dev-collector:4317",
+    collectorNetworkHttpEndpoint: "http://kubetracing-dev-collector:4318",
     ...extra,
 });
 
@@ -154,7 +155,9 @@ describe("verify", () => {
         const table = formatTable(report);
         for (const c of all) expect(table).toMatch(new RegExp(`^MISSING ${c}: `, "m"));
         expect(table).toMatch(/MISSING apiserver: the apiserver samples nothing without a rate/);
-        expect(table).toMatch(/MISSING containerd: containerd 2\.2\.5 reads only OTEL_\* env .* kubetracing-dev-collector:4318/);
+        expect(table).toMatch(
+            /MISSING containerd: containerd 2\.2\.5 reads tracing only from OTEL_\* env .* reaches http:\/\/kubetracing-dev-collector:4318$/m,
+        );
     });
 
     it("partial: names exactly the missing components, with the sampling-rate cause when it is 0", async () => {
@@ -181,6 +184,19 @@ describe("verify", () => {
         ${"3.5"}    | ${/^etcd sends only for requests it samples/}
     `("explains the missing spans of etcd $etcd by its sampling flag (etcd v3.5.11 added it)", async ({ etcd, cause }) => {
         const report = await verify(outputsFor(jaeger.url, { tracedComponents: ["etcd"], bundledVersions: { etcd } }), fakeIO(), options);
+        expect(report.components[0].likelyCause).toMatch(cause);
+    });
+
+    it.each`
+        containerd   | cause
+        ${"1.7.15"}  | ${/^containerd 1\.7\.15 reads tracing from its TOML config/}
+        ${"1.7.16"}  | ${/^containerd 1\.7\.16 reads tracing only from OTEL_\* env/}
+        ${"1.6.31"}  | ${/^containerd 1\.6\.31 reads tracing from its TOML config/}
+        ${"2.1.9"}   | ${/^containerd 2\.1\.9 reads tracing only from OTEL_\* env/}
+        ${"2.x"}     | ${/^containerd reads tracing from OTEL_\* env or, before 1\.6\.32 and 1\.7\.16, its TOML config/}
+        ${undefined} | ${/^containerd reads tracing from OTEL_\* env or/}
+    `("explains the missing spans of containerd $containerd by where it reads tracing from", async ({ containerd, cause }) => {
+        const report = await verify(outputsFor(jaeger.url, { tracedComponents: ["containerd"], bundledVersions: { containerd } }), fakeIO(), options);
         expect(report.components[0].likelyCause).toMatch(cause);
     });
 

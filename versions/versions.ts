@@ -167,7 +167,7 @@ function etcdFlags(etcd: string): EtcdTracingFlags {
 /** The releases before containerd moved tracing to OTEL_* env (1.6.32 and 1.7.16). */
 const CONTAINERD_TOML_TRACING = "1.6.0 - 1.6.31 || 1.7.0 - 1.7.15";
 
-function containerdReadsToml(containerd: string): boolean {
+export function containerdReadsToml(containerd: string): boolean {
     return semver.satisfies(mustParse(containerd), CONTAINERD_TOML_TRACING);
 }
 
