@@ -126,7 +126,7 @@ describe("verify and a tracing gap", () => {
                 timeoutMs: 10_000,
             });
             expect(report.exitCode).toBe(EXIT.missing);
-            expect(report.components.find((c) => c.component === "containerd")!.likelyCause).toMatch(/^containerd 2\.2\.5 reads only OTEL_\* env/);
+            expect(report.components.find((c) => c.component === "containerd")!.likelyCause).toMatch(/^containerd 2\.2\.5 reads tracing only from OTEL_\* env/);
         },
     );
 });
