@@ -2,6 +2,7 @@
 // Figures, not assertions: per component and rendered variant, the time from process start to
 // the first span received, and from the triggering call to its span (median of N runs), with real
 // etcd and containerd (scripts/fetch-binaries.sh) and a real OTLP receiver.
+import { parseArgs } from "util";
 import { obtainBinaries, startReceiver, Suite } from "../tests/real-binaries/harness";
 import {
     criListImages,
@@ -87,8 +88,12 @@ function containerdVariant(suite: Suite, form: "env" | "toml"): Variant {
 }
 
 async function main() {
-    const runsArg = process.argv.indexOf("--runs");
-    const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1) {
+        console.error(`bench-spans: --runs ${values.runs}: expected a whole number ≥ 1`);
+        process.exit(2);
+    }
     const binaries = obtainBinaries();
     if (!binaries.ok) {
         console.error(`bench-spans: ${binaries.reason}`);
@@ -107,6 +112,8 @@ async function main() {
 }
 
 main().catch((err) => {
-    console.error(err);
-    process.exit(1);
+    // An unknown or malformed option: util.parseArgs's own message, which names it.
+    const usage = typeof err?.code === "string" && err.code.startsWith("ERR_PARSE_ARGS");
+    console.error(usage ? `bench-spans: ${err.message} (usage: npm run bench:spans -- [--runs N])` : err);
+    process.exit(usage ? 2 : 1);
 });

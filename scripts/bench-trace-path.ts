@@ -52,4 +52,12 @@ async function main(): Promise<number> {
     return 0;
 }
 
-main().then((code) => process.exit(code));
+main().then(
+    (code) => process.exit(code),
+    (err) => {
+        // An unknown or malformed option: util.parseArgs's own message, which names it.
+        const usage = typeof err?.code === "string" && err.code.startsWith("ERR_PARSE_ARGS");
+        console.error(usage ? `bench:trace-path: ${err.message} (usage: npm run bench:trace-path -- [--runs N])` : err);
+        process.exit(usage ? 2 : 1);
+    },
+);
