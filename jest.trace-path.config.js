@@ -3,12 +3,8 @@
  * own dockerd (scripts/test-docker.sh), fed by real etcd and containerd; `npm run verify` against them.
  */
 module.exports = {
-    testEnvironment: "node",
-    // Jest's transform cache, in the ignored .cache/ rather than the system temp directory.
-    cacheDirectory: "<rootDir>/.cache/jest",
+    ...require("./jest.shared"),
     roots: ["<rootDir>/tests/trace-path"],
-    testMatch: ["**/*.test.ts"],
-    transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }] },
     testTimeout: 180000,
     // One file at a time: the containers and the real processes share two cores.
     maxWorkers: 1,
