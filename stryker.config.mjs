@@ -10,7 +10,7 @@ const TESTS_FOR = {
     "stack/endpoints.ts": ["renderers", "in-cluster-collector", "host-exposure", "collector-pipelines", "golden"],
     "stack/names.ts": ["names", "golden"],
     "versions/versions.ts": ["versions", "release-data", "containerd-on-k3s", "settings", "renderers", "golden"],
-    "engine/engine-scripts.ts": ["engine-scripts"],
+    "engine/engine-scripts.ts": ["engine-scripts", "golden"],
     "settings/settings.ts": ["settings", "stack-file", "exporters", "host-exposure", "golden"],
     "scripts/verify-core.ts": ["verify"],
 };

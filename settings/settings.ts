@@ -106,7 +106,8 @@ function ourKeys(raw: Record<string, unknown>, problems: string[], notes: string
     return ours;
 }
 
-const quote = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
+// JSON quotes a string and shows a number, list or object as written; undefined has no JSON.
+const quote = (v: unknown) => JSON.stringify(v) ?? String(v);
 
 export type SettingType = "string" | "integer" | "boolean" | "array";
 

@@ -115,6 +115,15 @@ describe("kubetracing:exporters settings", () => {
         );
     });
 
+    it("takes the exporters as secret when Pulumi names that key, with or without the namespace, and only that key", () => {
+        const list = { exporters: JSON.stringify([VENDOR]) };
+        expect(parseSettings(list, { secretKeys: ["exporters"] }).exporters[0].headers[0].value.reveal()).toBe(CANARY);
+        expect(parseSettings(list, { secretKeys: ["kubetracing:exporters"] }).exporters[0].headers[0].value.reveal()).toBe(CANARY);
+        for (const secretKeys of [["kubetracing:workers"], ["other:exporters"], []]) {
+            expect(() => parseSettings(list, { secretKeys })).toThrow(/headers\.Authorization: the value \(not shown\) is in plain text/);
+        }
+    });
+
     it("refuses header values that are not Pulumi secrets, saying how to set them, and never shows them", () => {
         const problems = problemsOf({ exporters: JSON.stringify([TEMPO, VENDOR]) }, false);
         expect(problems).toEqual([

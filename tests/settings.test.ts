@@ -116,7 +116,7 @@ describe("stack settings", () => {
     it.each([
         [{ engine: "minikube" }, /kubetracing:engine = "minikube": accepted k3d or kind/],
         [{ engine: "K3D" }, /kubetracing:engine = "K3D": accepted k3d or kind/],
-        [{ kubernetesVersion: "1.24" }, /kubetracing:kubernetesVersion = "1.24": not in the pinned k3d table; accepted minors 1\.29, .*1\.37/],
+        [{ kubernetesVersion: "1.24" }, /kubetracing:kubernetesVersion = "1.24": not in the pinned k3d table; accepted minors 1\.29, .*1\.37\.\d+$/],
         [{ engine: "kind", kubernetesVersion: "1.29.99" }, /kubernetesVersion = "1.29.99": not in the pinned kind table/],
         [{ kubernetesVersion: "latest" }, /kubernetesVersion = "latest"/],
         [{ kubernetesVersion: 1.3 }, /kubernetesVersion = "1.3": not in the pinned k3d table; .* \(write it quoted, e\.g\. "1\.30"/],
@@ -139,6 +139,8 @@ describe("stack settings", () => {
         [{ jaegerUiPort: 80 }, /jaegerUiPort = 80: ports below 1024 need root/],
         [{ otlpHttpPort: 1023 }, /otlpHttpPort = 1023: ports below 1024 need root/],
         [{ otlpGrpcPort: 4317, otlpHttpPort: 4317 }, /otlpHttpPort = 4317 clashes with kubetracing:otlpGrpcPort/],
+        [{ jaegerUiPort: 4318, otlpHttpPort: 4318 }, /otlpHttpPort = 4318 clashes with kubetracing:jaegerUiPort;/],
+        [{ jaegerImage: "Jaeger Tracing!" }, /jaegerImage = "Jaeger Tracing!": not a valid image reference; accepted /],
         [{ jaegerImage: "jaegertracing/jaeger:latest" }, /jaegerImage = "jaegertracing\/jaeger:latest": pin an exact version/],
         [{ collectorImage: "otel/opentelemetry-collector" }, /collectorImage = .*: pin an exact version/],
         [{ kindEtcdImage: "registry.k8s.io/etcd:3.5.12-0" }, /kindEtcdImage = .*: only used with engine kind/],
