@@ -1,11 +1,11 @@
 // kind.x-k8s.io/v1alpha4 Cluster: pinned node images, kubeadm patches in the exact kubeadm API kind
 // generates for this release (a patch with another apiVersion is silently skipped by kind), and the
 // tracing files bind-mounted from the directory `kind create` runs in.
-import { ClusterTracingPlan, NODE_APISERVER_TRACING_FILE, NODE_TRACING_DIR } from "./cluster-tracing";
+import { ClusterTracingPlan, NodeFiles, NODE_APISERVER_TRACING_FILE, NODE_TRACING_DIR } from "./cluster-tracing";
 import type { EtcdArg } from "./etcd-args";
 import type { StackNames } from "../stack/names";
 import type { StackSettings } from "../settings/settings";
-import { tomlText, toYaml } from "./file-text";
+import { toYaml } from "./file-text";
 
 /** Files the kind config mounts, relative to the directory kind runs in (kind resolves them against its cwd). */
 export const KIND_MOUNTED_FILES = {
@@ -26,7 +26,8 @@ function etcdImageFields(image: string): { imageRepository: string; imageTag: st
     return { imageRepository: image.slice(0, at), imageTag: image.slice(at + "/etcd:".length) };
 }
 
-export function kindConfig(settings: StackSettings, names: StackNames, plan: ClusterTracingPlan): Record<string, unknown> {
+/** @param files the node files' text: kind takes containerd's patch inline. */
+export function kindConfig(settings: StackSettings, names: StackNames, plan: ClusterTracingPlan, files: NodeFiles): Record<string, unknown> {
     const kubeadmApi = plan.facts.kubeadmApiVersion;
     const controlPlaneMounts: object[] = [];
     const everyNodeMounts: object[] = [];
@@ -69,7 +70,7 @@ export function kindConfig(settings: StackSettings, names: StackNames, plan: Clu
             ...Array.from({ length: settings.workers }, () => node("worker", everyNodeMounts)),
         ],
         ...(patches.length ? { kubeadmConfigPatches: patches } : {}),
-        ...(plan.containerd?.tables ? { containerdConfigPatches: [tomlText(plan.containerd.tables)] } : {}),
+        ...(files.containerdConfigPatch ? { containerdConfigPatches: [files.containerdConfigPatch] } : {}),
     };
     return config;
 }

@@ -97,7 +97,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
     const clusterConfig =
         settings.engine === "k3d"
             ? yamlFile(k3dConfig(settings, names, plan, files), { source: "config-files/k3d-config.ts", image: nodeImage })
-            : yamlFile(kindConfig(settings, names, plan), { source: "config-files/kind-config.ts", image: nodeImage });
+            : yamlFile(kindConfig(settings, names, plan, files), { source: "config-files/kind-config.ts", image: nodeImage });
     add("cluster-config", clusterConfigFile, clusterConfig, true);
 
     const kind = settings.engine === "kind";
