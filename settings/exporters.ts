@@ -9,6 +9,8 @@
 // names only an environment variable (`${env:KUBETRACING_EXPORTER_0_HEADER_0}`); the value reaches
 // the Collector container as that variable, given to the Docker provider as a Pulumi secret. `npm
 // run render` reads the stack file, never decrypts, and needs no value at all.
+import { readBoolean } from "./config-values";
+
 export const EXPORTER_PROTOCOLS = ["grpc", "http"] as const;
 export type ExporterProtocol = (typeof EXPORTER_PROTOCOLS)[number];
 export const EXPORTER_FIELDS = ["name", "endpoint", "protocol", "headers", "insecure"] as const;
@@ -103,12 +105,6 @@ export function redactEndpoint(text: string): string {
 /** Loopback names and addresses: plaintext to them stays on this machine. */
 const isLoopbackHost = (host: string) => host === "localhost" || host.startsWith("127.") || host === "[::1]";
 
-function parseBoolean(value: unknown): boolean | undefined {
-    if (typeof value === "boolean") return value;
-    if (value === "true" || value === "false") return value === "true";
-    return undefined;
-}
-
 /**
  * Validates the exporters list. `valuesAreSecret`: the config key holding them is a Pulumi secret
  * (under `pulumi up`); a header value must then be a string, and a stack file must hold it
@@ -156,7 +152,7 @@ export function parseExporters(list: unknown[], valuesAreSecret: boolean, proble
         }
 
         const insecureGiven = entry.insecure;
-        const insecure = insecureGiven === undefined ? false : parseBoolean(insecureGiven);
+        const insecure = insecureGiven === undefined ? false : readBoolean(insecureGiven);
         if (insecure === undefined) problems.push(`${at}.insecure = ${JSON.stringify(insecureGiven)}: expected true or false`);
 
         const endpoint = checkEndpoint(entry.endpoint, `${at}.endpoint`, protocol, insecure, problems);

@@ -11,6 +11,7 @@ import * as semver from "semver";
 import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion, collectorFacts, PINNED_IMAGES } from "../versions/versions";
 import { IMAGE_REFERENCE_FORMAT, parseImageReference } from "./image-reference";
 import { ExporterSettings, parseExporters } from "./exporters";
+import { readBoolean, readInteger, readList, readText } from "./config-values";
 
 export const CONFIG_NAMESPACE = "kubetracing";
 
@@ -129,25 +130,6 @@ export interface Setting<T> {
 }
 
 type Row<T> = Omit<Setting<T>, "type" | "read" | "expected">;
-
-// Pulumi hands an unquoted YAML number or boolean to the program as its text; so do we.
-const readText = (given: unknown) => (typeof given === "string" ? given : typeof given === "number" || typeof given === "boolean" ? String(given) : undefined);
-// Digits only, as Pulumi's own integer check: no spaces, no 2.0, 0x5 or 1e1.
-const readInteger = (given: unknown) => {
-    const n = typeof given === "number" ? given : typeof given === "string" && /^-?\d+$/.test(given) ? Number(given) : NaN;
-    return Number.isSafeInteger(n) ? n : undefined;
-};
-const readBoolean = (given: unknown) => (typeof given === "boolean" ? given : given === "true" || given === "false" ? given === "true" : undefined);
-const readList = (given: unknown): unknown[] | undefined => {
-    if (Array.isArray(given)) return given;
-    if (typeof given !== "string") return undefined;
-    try {
-        const list: unknown = JSON.parse(given);
-        return Array.isArray(list) ? list : undefined;
-    } catch {
-        return undefined;
-    }
-};
 
 const text = (row: Row<string>): Setting<string> => ({ type: "string", read: readText, expected: "expected a string", ...row });
 const integer = (row: Row<number>): Setting<number> => ({ type: "integer", read: readInteger, expected: "expected a whole number", ...row });
