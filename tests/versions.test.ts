@@ -99,6 +99,8 @@ describe("version table: facts per engine release", () => {
         expect(order([release("1.33.9", "v1.33.9+k3s1"), release("1.33.10", "v1.33.10+k3s1")])).toEqual(["v1.33.10+k3s1", "v1.33.9+k3s1"]);
         const kind = (engineRelease: string): EngineRelease => ({ ...release("1.35.1", engineRelease), engine: "kind" });
         expect([kind("v0.9.0"), kind("v0.31.0"), kind("v0.10.0")].sort(newestFirst).map((r) => r.engineRelease)).toEqual(["v0.31.0", "v0.10.0", "v0.9.0"]);
+        // Two kind images of one patch from one kind release (a rebuilt digest): a tie, no k3s build to read.
+        expect(newestFirst(kind("v0.31.0"), { ...kind("v0.31.0"), image: "kindest/node:v1.35.1@sha256:other" })).toBe(0);
     });
 
     it("lists the accepted minors and every pinned patch once, in version order", () => {
