@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { stackNames } from "../stack/names";
+import { formerLogicalNames, LOGICAL_NAMES, stackNames } from "../stack/names";
 
 /** RFC 1123 label as kind and Docker take it; k3d also caps a cluster name at 32 characters. */
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -75,5 +75,23 @@ describe("stack names", () => {
         ["a.b", "a-b"],
     ])("%s and %s get different names", (a, b) => {
         expect(stackNames("kubetracing", a).cluster).not.toBe(stackNames("kubetracing", b).cluster);
+    });
+});
+
+describe("logical names", () => {
+    it("are the same in every stack", () => {
+        expect(LOGICAL_NAMES).toEqual({ backend: "backend", cluster: "kubernetes", agent: "node-agent" });
+    });
+
+    it("were the stack's cluster name before, which the aliases name", () => {
+        expect(formerLogicalNames(stackNames("kubetracing", "dev"))).toEqual({
+            backend: "kubetracing-dev",
+            cluster: "kubetracing-dev",
+            agent: "kubetracing-dev-agent",
+        });
+        // A hashed cluster name too: the alias must be exactly what the stack was made with.
+        const long = stackNames("kubetracing", "a-very-long-stack-name-for-a-team");
+        expect(formerLogicalNames(long).agent).toBe(`${long.cluster}-agent`);
+        expect(long.cluster).toMatch(/^kt-[a-z-]+-[0-9a-f]{6}$/);
     });
 });
