@@ -12,6 +12,7 @@ const TESTS_FOR = {
     "versions/versions.ts": ["versions", "release-data", "containerd-on-k3s", "settings", "renderers", "golden"],
     "engine/engine-scripts.ts": ["engine-scripts", "golden"],
     "settings/settings.ts": ["settings", "stack-file", "exporters", "host-exposure", "golden"],
+    "settings/config-values.ts": ["settings", "exporters", "stack-file"],
     "scripts/verify-core.ts": ["verify"],
 };
 // The tests' own temp directories go under Stryker's, so a mutant that breaks a test's cleanup
