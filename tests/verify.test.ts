@@ -548,3 +548,86 @@ exit 0
         expect(withCredentials).toEqual([]);
     }, 30_000);
 });
+
+describe("verify's report, word for word", () => {
+    let jaeger: FakeJaeger;
+    beforeEach(async () => (jaeger = await new FakeJaeger().start()));
+    afterEach(() => jaeger.close());
+
+    it("a gap (containerd on k3s) is reported, not waited for, and fails nothing; the exporters are named", async () => {
+        const io = fakeIO();
+        jaeger.spans = [
+            { service: "etcd", name: "etcdserverpb.KV/Range", startMs: io.now() - 3000 },
+            { service: "etcd", name: "etcdserverpb.KV/Put", startMs: io.now() - 10_000 },
+        ];
+        const report = await verify(
+            outputsFor(jaeger.url + "/", {
+                tracedComponents: ["etcd", "containerd"],
+                tracingGaps: { containerd: "k3s leaves out the span processor", etcd: "" },
+                exporters: ["tempo", "vendor"],
+            }),
+            io,
+            options,
+        );
+        expect(report.exitCode).toBe(EXIT.ok);
+        // Found at once, so verify did not wait for containerd at all.
+        expect(io.now() - Date.UTC(2026, 10, 24, 12, 0, 0)).toBe(0);
+        const link = (service: string) => `${jaeger.url}/search?service=${service}`;
+        expect(formatTable(report)).toBe(
+            [
+                `component   service     spans  newest  jaeger`,
+                `etcd        etcd        2      3s ago  ${link("etcd")}`,
+                `containerd  containerd  0      -       ${link("containerd")}`,
+                ``,
+                `MISSING containerd (this node image cannot trace it): k3s leaves out the span processor`,
+                `the other 1 traced components reach Jaeger`,
+                `exporters: tempo, vendor (the Collector also sends every span there; verify checks only the local Jaeger)`,
+                ``,
+            ].join("\n"),
+        );
+    });
+
+    it("without the Collector's endpoints in the outputs, the causes still say where to look", async () => {
+        const report = await verify({ jaegerUrl: jaeger.url, tracedComponents: ["etcd", "kubelet", "containerd"] }, fakeIO(), { ...options, timeoutMs: 3000 });
+        expect(report.components.map((c) => c.likelyCause)).toEqual([
+            "etcd sends only for requests it samples (rate ? per million); check etcd reaches the Collector and that --cluster-init (k3d) is set",
+            "the kubelet samples only with a rate; check the kubelet config file is loaded and that it reaches the Collector",
+            "containerd reads tracing from OTEL_* env or, before 1.6.32 and 1.7.16, its TOML config and needs an http:// URL endpoint; check the node's containerd settings and that it reaches the Collector's OTLP/HTTP port",
+        ]);
+    });
+});
+
+describe("a traces answer that is not OTLP-JSON", () => {
+    const answer = (result: unknown) => ({ status: 200, body: JSON.stringify({ result }) });
+    const span = (startTimeUnixNano: unknown) => ({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: "x", startTimeUnixNano }] }] }] });
+
+    it.each([
+        [{ resourceSpans: [7] }, /answered OTLP-JSON with a resourceSpans entry that is not an object$/],
+        [{ resourceSpans: [{ scopeSpans: ["x"] }] }, /answered OTLP-JSON with a scopeSpans entry that is not an object$/],
+        [{ resourceSpans: [{ resource: { attributes: 1 } }] }, /answered OTLP-JSON with "resource\.attributes" that is not a list$/],
+        [{ resourceSpans: [{ scopeSpans: 1 }] }, /answered OTLP-JSON with "scopeSpans" that is not a list$/],
+        [{ resourceSpans: [{ scopeSpans: [{ spans: 1 }] }] }, /answered OTLP-JSON with "spans" that is not a list$/],
+        [span(-5), /a span without a name and a startTimeUnixNano in nanoseconds: "\{\\"name\\":\\"x\\",\\"startTimeUnixNano\\":-5\}"$/],
+        [span("x12"), /a span without a name and a startTimeUnixNano in nanoseconds/],
+        [span("12x"), /a span without a name and a startTimeUnixNano in nanoseconds/],
+    ])("%j is refused, naming what is wrong", (result, message) => {
+        expect(() => spansOfTracesResponse(answer(result), "etcd")).toThrow(message);
+    });
+
+    it("takes a start time written as a JSON number, and a span of a resource with no service name", () => {
+        expect(spansOfTracesResponse(answer(span(1_700_000_000_000_000)), "etcd")).toEqual([{ name: "x", startTimeUnixNano: "1700000000000000" }]);
+        expect(spansOfTracesResponse(answer(span(0)), "etcd")).toEqual([{ name: "x", startTimeUnixNano: "0" }]);
+    });
+
+    it("skips the spans of another service's resource", () => {
+        const other = {
+            resource: { attributes: [{ key: "service.name", value: { stringValue: "kubelet" } }] },
+            scopeSpans: [{ spans: [{ name: "y", startTimeUnixNano: "1" }] }],
+        };
+        const mine = {
+            resource: { attributes: [{ key: "service.name", value: { stringValue: "etcd" } }] },
+            scopeSpans: [{ spans: [{ name: "x", startTimeUnixNano: "2" }] }],
+        };
+        expect(spansOfTracesResponse(answer({ resourceSpans: [other, mine] }), "etcd")).toEqual([{ name: "x", startTimeUnixNano: "2" }]);
+    });
+});
