@@ -5,7 +5,7 @@ import { ConfigError, parseSettings } from "./settings/settings";
 import { formerLogicalNames, LOGICAL_NAMES, stackNames } from "./stack/names";
 import { artifactByRole, renderStack } from "./config-files/render-stack";
 import { ObservabilityBackend } from "./components/observability-backend";
-import { EngineCluster, formerClusterAliases } from "./components/engine-cluster";
+import { EngineCluster } from "./components/engine-cluster";
 import { InClusterCollector } from "./components/in-cluster-collector";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "./config-files/in-cluster-collector";
 import { collectorEnvironment } from "./config-files/team-exporters";
@@ -38,36 +38,34 @@ for (const note of rendered.notes) pulumi.log.warn(note);
 
 // Logical names are the same in every stack; each component is aliased to the name stacks were made with before.
 const former = formerLogicalNames(names);
-const backend = new ObservabilityBackend(
-    LOGICAL_NAMES.backend,
-    {
-        names,
-        jaegerImage: rendered.jaegerImage,
-        collectorImage: rendered.collectorImage,
-        ...(settings.localJaeger ? { jaegerConfig: content("jaeger-config") } : {}),
-        collectorConfig: content("collector-config"),
-        // The header values, as secrets: only the Collector's environment gets them.
-        collectorEnv: collectorEnvironment(settings.exporters),
-        hostBindAddress: settings.hostBindAddress,
-        hostPorts: settings.hostPorts,
-    },
-    { aliases: [{ name: former.backend }] },
-);
+const backend = new ObservabilityBackend(LOGICAL_NAMES.backend, {
+    names,
+    jaegerImage: rendered.jaegerImage,
+    collectorImage: rendered.collectorImage,
+    ...(settings.localJaeger ? { jaegerConfig: content("jaeger-config") } : {}),
+    collectorConfig: content("collector-config"),
+    // The header values, as secrets: only the Collector's environment gets them.
+    collectorEnv: collectorEnvironment(settings.exporters),
+    hostBindAddress: settings.hostBindAddress,
+    hostPorts: settings.hostPorts,
+    formerName: former.backend,
+});
 
 // One component type for both engines: switching engine replaces the cluster under the same URNs.
 // After the whole backend: its network exists and its Collector answers, so no early span is lost.
 const cluster = new EngineCluster(
     LOGICAL_NAMES.cluster,
-    { clusterName: names.cluster, scripts: rendered.engineScripts, summary: content("summary") },
-    { dependsOn: [backend], aliases: formerClusterAliases(former.cluster) },
+    { clusterName: names.cluster, scripts: rendered.engineScripts, summary: content("summary"), formerName: former.cluster },
+    { dependsOn: [backend] },
 );
 
 const agent = rendered.inClusterCollector
-    ? new InClusterCollector(
-          LOGICAL_NAMES.agent,
-          { kubeconfig: cluster.kubeconfig, clusterId: cluster.clusterId, objects: rendered.inClusterCollector.objects },
-          { aliases: [{ name: former.agent }] },
-      )
+    ? new InClusterCollector(LOGICAL_NAMES.agent, {
+          kubeconfig: cluster.kubeconfig,
+          clusterId: cluster.clusterId,
+          objects: rendered.inClusterCollector.objects,
+          formerName: former.agent,
+      })
     : undefined;
 
 export const jaegerUrl = backend.jaegerUiUrl;

@@ -5,6 +5,7 @@ import * as command from "@pulumi/command";
 import { createHash } from "crypto";
 import type { EngineScripts } from "../engine/engine-scripts";
 import { KubeconfigError, normalizeKubeconfig } from "../stack/kubeconfig";
+import { formerChildAliases } from "../stack/names";
 
 export interface EngineClusterArgs {
     /** Cluster name as the engine knows it. */
@@ -13,6 +14,8 @@ export interface EngineClusterArgs {
     scripts: EngineScripts;
     /** Human-readable settings summary; the preview shows it change when a setting changes. */
     summary: string;
+    /** The logical name stacks made before LOGICAL_NAMES gave this component (stack/names.ts); the component and its children are aliased to it. */
+    formerName?: string;
 }
 
 /**
@@ -54,7 +57,7 @@ export class EngineCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: EngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(CLUSTER_TYPE, name, {}, opts);
+        super(CLUSTER_TYPE, name, {}, pulumi.mergeOptions(opts, { aliases: args.formerName === undefined ? [] : formerClusterAliases(args.formerName) }));
         const cluster = new command.local.Command(
             `${name}-cluster`,
             {
@@ -68,6 +71,7 @@ export class EngineCluster extends pulumi.ComponentResource {
                 // After whatever the component depends on (the backend: its network and a Collector
                 // that answers), through the parent: a child registers only once its parent has.
                 parent: this,
+                aliases: formerChildAliases(args.formerName, "cluster"),
                 // Any change replaces the cluster, not only one of the triggers. pulumi-command treats a
                 // change of any other input (the delete script after an upgrade of this project, the
                 // interpreter) as an update, and with no `update` script its Update runs `create` again
@@ -95,6 +99,7 @@ export class EngineCluster extends pulumi.ComponentResource {
             },
             {
                 parent: this,
+                aliases: formerChildAliases(args.formerName, "kubeconfig"),
                 dependsOn: [cluster],
                 additionalSecretOutputs: ["stdout"],
                 // The script stops the engine after its own minute (engine/engine-scripts.ts); this is the backstop.

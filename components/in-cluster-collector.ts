@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { InClusterObjects } from "../config-files/in-cluster-collector";
+import { formerChildAliases } from "../stack/names";
 
 export interface InClusterCollectorArgs {
     /** The cluster's kubeconfig (secret). */
@@ -9,6 +10,8 @@ export interface InClusterCollectorArgs {
     clusterId: pulumi.Input<string>;
     /** Rendered by config-files/in-cluster-collector.ts. */
     objects: InClusterObjects;
+    /** The logical name stacks made before LOGICAL_NAMES gave this component (stack/names.ts); the component and its children are aliased to it. */
+    formerName?: string;
 }
 
 /**
@@ -19,7 +22,12 @@ export class InClusterCollector extends pulumi.ComponentResource {
     readonly daemonSet: k8s.apps.v1.DaemonSet;
 
     constructor(name: string, args: InClusterCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kubetracing:cluster:InClusterCollector", name, {}, opts);
+        super(
+            "kubetracing:cluster:InClusterCollector",
+            name,
+            {},
+            pulumi.mergeOptions(opts, { aliases: args.formerName === undefined ? [] : [{ name: args.formerName }] }),
+        );
         // The kubeconfig is normalized (stack/kubeconfig.ts), so a re-read with other names or
         // order is no change at all; a new cluster replaces the provider through the trigger (and
         // through its new server address, which @pulumi/kubernetes itself treats as a new cluster).
@@ -33,18 +41,28 @@ export class InClusterCollector extends pulumi.ComponentResource {
             { kubeconfig: args.kubeconfig, deleteUnreachable: true },
             {
                 parent: this,
+                aliases: formerChildAliases(args.formerName, "provider"),
                 replacementTrigger: args.clusterId,
             },
         );
-        const opts_ = (dependsOn: pulumi.Resource[] = []) => ({ parent: this, provider, dependsOn });
+        const opts_ = (part: string, dependsOn: pulumi.Resource[] = []) => ({
+            parent: this,
+            provider,
+            dependsOn,
+            aliases: formerChildAliases(args.formerName, part),
+        });
         const o = args.objects;
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, o.namespace, opts_());
-        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, o.serviceAccount, opts_([namespace]));
-        const role = new k8s.rbac.v1.ClusterRole(`${name}-cluster-role`, o.clusterRole, opts_());
-        const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-cluster-role-binding`, o.clusterRoleBinding, opts_([role, serviceAccount]));
-        const config = new k8s.core.v1.ConfigMap(`${name}-config`, o.configMap, opts_([namespace]));
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, o.namespace, opts_("namespace"));
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, o.serviceAccount, opts_("service-account", [namespace]));
+        const role = new k8s.rbac.v1.ClusterRole(`${name}-cluster-role`, o.clusterRole, opts_("cluster-role"));
+        const binding = new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-cluster-role-binding`,
+            o.clusterRoleBinding,
+            opts_("cluster-role-binding", [role, serviceAccount]),
+        );
+        const config = new k8s.core.v1.ConfigMap(`${name}-config`, o.configMap, opts_("config", [namespace]));
         // @pulumi/kubernetes waits for the DaemonSet's rollout: `up` returns once every node's agent is ready.
-        this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, o.daemonSet, opts_([config, binding]));
+        this.daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, o.daemonSet, opts_("daemonset", [config, binding]));
         this.registerOutputs({ daemonSet: this.daemonSet.metadata.name });
     }
 }

@@ -3,9 +3,13 @@ import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../stack/endpoints";
 import { BackendContainer, backendContainers, BackendContainersInput, HEALTH_CHECK_HOST } from "../config-files/backend-containers";
+import { formerChildAliases } from "../stack/names";
 
 /** Names, pinned images (tag or digest, never latest), rendered configs, host address and ports (0: Docker chooses). */
-export type ObservabilityBackendArgs = BackendContainersInput;
+export interface ObservabilityBackendArgs extends BackendContainersInput {
+    /** The logical name stacks made before LOGICAL_NAMES gave this component (stack/names.ts); the component and its children are aliased to it. */
+    formerName?: string;
+}
 
 /** How long `pulumi up` waits for the Collector before giving up on creating the cluster. */
 const COLLECTOR_READY_TIMEOUT_SECONDS = 120;
@@ -30,15 +34,21 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
     readonly collectorReady: command.local.Command;
 
     constructor(name: string, args: ObservabilityBackendArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kubetracing:backend:ObservabilityBackend", name, {}, opts);
-        const parent = { parent: this };
+        super(
+            "kubetracing:backend:ObservabilityBackend",
+            name,
+            {},
+            pulumi.mergeOptions(opts, { aliases: args.formerName === undefined ? [] : [{ name: args.formerName }] }),
+        );
+        /** Options of the child "<name>-<part>". */
+        const child = (part: string) => ({ parent: this, aliases: formerChildAliases(args.formerName, part) });
         const spec = backendContainers(args);
         const hostForUrls = spec.hostForUrls;
         // Every input of a network forces a replacement (kreuzwerker/terraform-provider-docker v4.5.0,
         // which pulumi-docker 5.2.0 wraps: internal/provider/resource_docker_network.go, ForceNew on
         // each field), and its name is fixed per stack: the old network must go before the new one
         // can take the name.
-        this.network = new docker.Network(`${name}-network`, { name: spec.network, driver: "bridge" }, { ...parent, deleteBeforeReplace: true });
+        this.network = new docker.Network(`${name}-network`, { name: spec.network, driver: "bridge" }, { ...child("network"), deleteBeforeReplace: true });
         this.networkName = this.network.name;
 
         const container = (c: BackendContainer) => ({
@@ -56,12 +66,12 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
                   `${name}-jaeger`,
                   {
                       ...container(spec.jaeger),
-                      image: new docker.RemoteImage(`${name}-jaeger-image`, { name: spec.jaeger.image, keepLocally: true }, parent).imageId,
+                      image: new docker.RemoteImage(`${name}-jaeger-image`, { name: spec.jaeger.image, keepLocally: true }, child("jaeger-image")).imageId,
                   },
-                  parent,
+                  child("jaeger"),
               )
             : undefined;
-        const collectorImage = new docker.RemoteImage(`${name}-collector-image`, { name: spec.collector.image, keepLocally: true }, parent);
+        const collectorImage = new docker.RemoteImage(`${name}-collector-image`, { name: spec.collector.image, keepLocally: true }, child("collector-image"));
         // The team exporters' header values: a secret input, and a secret output in the state, so
         // neither the preview diff nor the state shows them (the Collector's config names only the variables).
         const env = spec.collector.env;
@@ -72,7 +82,7 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
                 image: collectorImage.imageId,
                 ...(env ? { envs: pulumi.secret(env.map((e) => `${e.name}=${e.value.reveal()}`)) } : {}),
             },
-            { parent: this, dependsOn: jaeger ? [jaeger] : [], ...(env ? { additionalSecretOutputs: ["envs"] } : {}) },
+            { ...child("collector"), dependsOn: jaeger ? [jaeger] : [], ...(env ? { additionalSecretOutputs: ["envs"] } : {}) },
         );
 
         const hostPort = (container: docker.Container, containerName: string, internal: number) =>
@@ -105,7 +115,7 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
                 triggers: [collector.id],
             },
             {
-                parent: this,
+                ...child("collector-ready"),
                 dependsOn: [collector],
                 // The script ends itself at its deadline; this is the backstop.
                 customTimeouts: { create: `${COLLECTOR_READY_TIMEOUT_SECONDS + 60}s`, update: `${COLLECTOR_READY_TIMEOUT_SECONDS + 60}s` },

@@ -52,11 +52,23 @@ export function stackNames(project: string, stack: string): StackNames {
 export const LOGICAL_NAMES = { backend: "backend", cluster: "kubernetes", agent: "node-agent" } as const;
 
 /**
- * The logical names stacks were made with before LOGICAL_NAMES: the stack's cluster name. An alias
- * to the component's former name is enough for its children too, which kept their "-<part>" suffix:
- * the engine aliases a child whose name starts with its parent's name to the parent's alias with the
- * same suffix (pulumi/pulumi v3.274.1 pkg/resource/deploy/step_generator.go inheritedChildAlias).
+ * The logical names stacks were made with before LOGICAL_NAMES: the stack's cluster name. Each
+ * component is aliased to its former name, and each child "<component>-<part>" to "<former>-<part>"
+ * (formerChildAliases).
  */
 export function formerLogicalNames(names: StackNames): Record<keyof typeof LOGICAL_NAMES, string> {
     return { backend: names.cluster, cluster: names.cluster, agent: `${names.cluster}-agent` };
+}
+
+/**
+ * A child's alias to its former name. The engine would alias a child named "<parent>-<part>" by
+ * itself, but only in a run in which the parent was found through its own alias (pulumi/pulumi
+ * v3.274.1 pkg/resource/deploy/step_generator.go inheritedChildAlias, from sg.aliases[parent]). A
+ * first `up` after the rename that stops half way saves the component under its new name; the next
+ * run finds it by URN, and without this alias would create the child anew and then delete the old
+ * one (for the cluster: the very cluster just made, which has the same name). The child's URN does
+ * not hold its parent's name, only the parent's type, so a name alone matches it.
+ */
+export function formerChildAliases(formerName: string | undefined, part: string): { name: string }[] {
+    return formerName === undefined ? [] : [{ name: `${formerName}-${part}` }];
 }
