@@ -134,11 +134,11 @@ type Row<T> = Omit<Setting<T>, "type" | "read" | "expected">;
 const text = (row: Row<string>): Setting<string> => ({ type: "string", read: readText, expected: "expected a string", ...row });
 const integer = (row: Row<number>): Setting<number> => ({ type: "integer", read: readInteger, expected: "expected a whole number", ...row });
 const flag = (row: Row<boolean>): Setting<boolean> => ({ type: "boolean", read: readBoolean, expected: "expected true or false", ...row });
-const list = (items: "string" | "object", row: Row<unknown[]>): Setting<unknown[]> => ({
+const list = (items: "string" | "object", expected: string, row: Row<unknown[]>): Setting<unknown[]> => ({
     type: "array",
     items,
     read: readList,
-    expected: 'expected a list, e.g. ["etcd","kubelet"]',
+    expected,
     ...row,
 });
 
@@ -204,7 +204,7 @@ export const SETTINGS = {
         description: "Worker (agent) nodes besides the one control-plane node, 0 to 10. Each traces kubelet and containerd.",
         check: between(0, MAX_WORKERS),
     }),
-    tracedComponents: list("string", {
+    tracedComponents: list("string", 'expected a list, e.g. ["etcd","kubelet"]', {
         default: ["etcd", "apiserver", "kubelet", "containerd"],
         description: "Which control-plane components send spans; any of etcd, apiserver, kubelet, containerd.",
     }),
@@ -264,7 +264,7 @@ export const SETTINGS = {
             "Where the control plane sends spans: backend (the Collector in Docker, from the first second) or node-agent (the in-cluster DaemonSet on each node; needs inClusterCollector).",
         check: oneOf(TRACE_TARGETS),
     }),
-    exporters: list("object", {
+    exporters: list("object", 'expected a list of exporters, e.g. [{"name":"tempo","endpoint":"https://tempo.example.com:4317","protocol":"grpc"}]', {
         default: [],
         description:
             "Team backends that also get every span, at most 4: a list of {name, endpoint, protocol: grpc|http, headers, insecure}, e.g. {name: tempo, endpoint: https://tempo.example.com:4317, protocol: grpc}. Header values must be Pulumi secrets: pulumi config set --secret --path 'kubetracing:exporters[0].headers.Authorization' 'Bearer …'.",
@@ -319,6 +319,10 @@ export function parseSettings(rawConfig: Record<string, unknown>, options: Parse
     for (const key of raw.keys()) {
         if (!isSettingKey(key)) problems.push(`kubetracing:${key} is not a setting of this stack; known settings: ${Object.keys(SETTINGS).join(", ")}`);
     }
+    // Checks across keys would read a default in place of a value of the wrong type, or miss an
+    // unknown key's intended value: with either, they are not made (their problems could be false).
+    const problemsBeforeReading = problems.length;
+    let unreadable = false;
     /** The given value in the setting's type, or its default; a value of the wrong type or failing the check is a problem. */
     const read = <T>(key: SettingKey, setting: Setting<T>): T => {
         const given = raw.get(key);
@@ -327,6 +331,7 @@ export function parseSettings(rawConfig: Record<string, unknown>, options: Parse
         const value = setting.read(given);
         if (value === undefined) {
             problems.push(`kubetracing:${key} = ${shown(given)}: ${setting.expected}`);
+            unreadable = true;
             return setting.default;
         }
         const refused = setting.check?.(value);
@@ -362,6 +367,8 @@ export function parseSettings(rawConfig: Record<string, unknown>, options: Parse
     const exporterList = read("exporters", SETTINGS.exporters);
     const localJaeger = read("localJaeger", SETTINGS.localJaeger);
 
+    if (unreadable || problemsBeforeReading > 0) throw new ConfigError(problems);
+
     // Checks across keys.
     let release: EngineRelease | undefined;
     const requestedVersion = kubernetesVersion.replace(/^v/, "");
@@ -395,7 +402,7 @@ export function parseSettings(rawConfig: Record<string, unknown>, options: Parse
 
     if (isIPv4(hostBindAddress) && !isLoopback(hostBindAddress)) {
         notes.push(
-            `kubetracing:hostBindAddress = ${hostBindAddress}: the Jaeger UI, the OTLP ports and the Kubernetes API are published beyond this machine, ` +
+            `kubetracing:hostBindAddress = ${hostBindAddress}: the Jaeger UI, the OTLP receivers and the Kubernetes API are published beyond this machine, ` +
                 `and Jaeger and the Collector have no authentication; use 127.0.0.1 unless others must reach them`,
         );
     }

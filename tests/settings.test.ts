@@ -247,6 +247,28 @@ describe("the table's validators", () => {
     });
 });
 
+describe("a value of the wrong type", () => {
+    // The checks across keys would see the default in its place, and report what is not so.
+    it.each([
+        [
+            { exporters: '{"name":"tempo"}', localJaeger: "false" },
+            /^kubetracing:exporters = \(not shown: it may hold secrets\): expected a list of exporters, e\.g\. \[\{"name":"tempo"/,
+        ],
+        [{ inClusterCollector: "yes", controlPlaneTraceTarget: "node-agent" }, /^kubetracing:inClusterCollector = "yes": expected true or false$/],
+        [{ engine: { name: "kind" }, kindEtcdImage: "registry.k8s.io/etcd:3.5.12-0" }, /^kubetracing:engine = \{"name":"kind"\}: expected a string$/],
+        [{ tracedComponents: "etcd" }, /^kubetracing:tracedComponents = "etcd": expected a list, e\.g\. \["etcd","kubelet"\]$/],
+    ])("%j is that one problem, not a cross-key one built on a default", (raw, problem) => {
+        expect(problemsOf(raw)).toEqual([expect.stringMatching(problem)]);
+    });
+
+    it("is reported together with the other keys' own problems", () => {
+        expect(problemsOf({ workers: "two", jaegerUiPort: 80 })).toEqual([
+            'kubetracing:workers = "two": expected a whole number',
+            "kubetracing:jaegerUiPort = 80: ports below 1024 need root; accepted 0 or 1024 to 65535",
+        ]);
+    });
+});
+
 describe("messages and edge values (from the mutation run)", () => {
     it("says every problem on its own line under one heading", () => {
         const error = new ConfigError(["a", "b"]);
