@@ -1,4 +1,4 @@
-// Shared by the tests: the real Pulumi.yaml declarations and a settings builder on top of them.
+// Shared by the tests: a settings builder, the rendered stack, and the temp directories and fixtures they use.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

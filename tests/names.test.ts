@@ -1,5 +1,5 @@
 import * as fc from "fast-check";
-import { formerLogicalNames, LOGICAL_NAMES, stackNames } from "../stack/names";
+import { formerChildAliases, formerLogicalNames, LOGICAL_NAMES, stackNames } from "../stack/names";
 
 /** RFC 1123 label as kind and Docker take it; k3d also caps a cluster name at 32 characters. */
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -79,6 +79,7 @@ describe("stack names", () => {
 });
 
 describe("logical names", () => {
+    // Written out: a rename would give every stack new URNs, so it must fail a test.
     it("are the same in every stack", () => {
         expect(LOGICAL_NAMES).toEqual({ backend: "backend", cluster: "kubernetes", agent: "node-agent" });
     });
@@ -90,8 +91,15 @@ describe("logical names", () => {
             agent: "kubetracing-dev-agent",
         });
         // A hashed cluster name too: the alias must be exactly what the stack was made with.
-        const long = stackNames("kubetracing", "a-very-long-stack-name-for-a-team");
-        expect(formerLogicalNames(long).agent).toBe(`${long.cluster}-agent`);
-        expect(long.cluster).toMatch(/^kt-[a-z-]+-[0-9a-f]{6}$/);
+        expect(formerLogicalNames(stackNames("kubetracing", "a-very-long-stack-name-for-a-team"))).toEqual({
+            backend: "kt-a-very-long-st-f99138",
+            cluster: "kt-a-very-long-st-f99138",
+            agent: "kt-a-very-long-st-f99138-agent",
+        });
+    });
+
+    it("alias a child to the former name with its part, and nothing without a former name", () => {
+        expect(formerChildAliases("kubetracing-dev", "cluster")).toEqual([{ name: "kubetracing-dev-cluster" }]);
+        expect(formerChildAliases(undefined, "cluster")).toEqual([]);
     });
 });
