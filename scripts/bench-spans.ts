@@ -2,8 +2,8 @@
 // Figures, not assertions: per component and rendered variant, the time from process start to
 // the first span received, and from the triggering call to its span (median of N runs), with real
 // etcd and containerd (scripts/fetch-binaries.sh) and a real OTLP receiver.
-import { parseArgs } from "util";
 import { obtainBinaries, startReceiver, Suite } from "../tests/real-binaries/harness";
+import { median, runsOption } from "./bench-common";
 import {
     criListImages,
     k3dEtcdArgs,
@@ -26,8 +26,6 @@ interface Variant {
     title: string;
     measure(): Promise<Sample>;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function firstSpan(receiver: Awaited<ReturnType<typeof startReceiver>>, service: string, name: string): Promise<number> {
     const spans = await receiver.waitFor(service, [name], 30000);
@@ -88,12 +86,7 @@ function containerdVariant(suite: Suite, form: "env" | "toml"): Variant {
 }
 
 async function main() {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
-    const runs = Number(values.runs);
-    if (!Number.isInteger(runs) || runs < 1) {
-        console.error(`bench-spans: --runs ${values.runs}: expected a whole number ≥ 1`);
-        process.exit(2);
-    }
+    const runs = runsOption("bench-spans", "bench:spans");
     const binaries = obtainBinaries();
     if (!binaries.ok) {
         console.error(`bench-spans: ${binaries.reason}`);
@@ -112,8 +105,6 @@ async function main() {
 }
 
 main().catch((err) => {
-    // An unknown or malformed option: util.parseArgs's own message, which names it.
-    const usage = typeof err?.code === "string" && err.code.startsWith("ERR_PARSE_ARGS");
-    console.error(usage ? `bench-spans: ${err.message} (usage: npm run bench:spans -- [--runs N])` : err);
-    process.exit(usage ? 2 : 1);
+    console.error(err);
+    process.exit(1);
 });

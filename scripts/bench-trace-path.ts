@@ -2,22 +2,16 @@
 // Figures, not assertions (median of N runs, default 3), on the trace-path tier's real backend:
 // - each container's `docker start` → ready (Jaeger's UI answers; the Collector's health check passes);
 // - real etcd's first KV/Put span, from the etcdctl call to visible in Jaeger's /api/v3/traces.
-import { parseArgs } from "util";
 import * as fs from "fs";
 import { kindEtcdArgs, pointAt, putAndGet, startEtcd, waitForEtcd } from "../tests/real-binaries/drivers";
 import { obtainTracePath, startBackend, waitForJaegerSpans } from "../tests/trace-path/harness";
+import { median, runsOption } from "./bench-common";
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // kind 1.33: its etcd (3.5) takes the flags Debian's etcd 3.5 knows.
 const CONFIG = { engine: "kind", kubernetesVersion: "1.33", tracedComponents: ["etcd"], samplingRatePerMillion: 1000000 };
 
 async function main(): Promise<number> {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
-    const runs = Number(values.runs);
-    if (!Number.isInteger(runs) || runs < 1) {
-        console.error(`bench:trace-path: --runs ${values.runs}: expected a whole number ≥ 1`);
-        return 2;
-    }
+    const runs = runsOption("bench:trace-path", "bench:trace-path");
     const obtained = obtainTracePath();
     if (!obtained.ok) {
         console.error(`bench:trace-path: ${obtained.reason}`);
@@ -52,12 +46,4 @@ async function main(): Promise<number> {
     return 0;
 }
 
-main().then(
-    (code) => process.exit(code),
-    (err) => {
-        // An unknown or malformed option: util.parseArgs's own message, which names it.
-        const usage = typeof err?.code === "string" && err.code.startsWith("ERR_PARSE_ARGS");
-        console.error(usage ? `bench:trace-path: ${err.message} (usage: npm run bench:trace-path -- [--runs N])` : err);
-        process.exit(usage ? 2 : 1);
-    },
-);
+main().then((code) => process.exit(code));
