@@ -5,7 +5,7 @@ import * as command from "@pulumi/command";
 import { createHash } from "crypto";
 import type { EngineScripts } from "../engine/engine-scripts";
 import { KubeconfigError, normalizeKubeconfig } from "../stack/kubeconfig";
-import { formerChildAliases } from "../stack/names";
+import { formerChildAliases, formerComponentAliases } from "../stack/names";
 
 export interface EngineClusterArgs {
     /** Cluster name as the engine knows it. */
@@ -39,8 +39,8 @@ export const FORMER_CLUSTER_TYPES = ["kubetracing:cluster:K3dCluster", "kubetrac
  * Every stack's cluster component was named after the stack before LOGICAL_NAMES (stack/names.ts); the URN carries
  * the stack already. These aliases find its state under the old name, with either former type.
  */
-export function formerClusterAliases(formerName: string): pulumi.Alias[] {
-    return [{ name: formerName }, ...FORMER_CLUSTER_TYPES.map((type) => ({ name: formerName, type }))];
+export function formerClusterAliases(formerName: string | undefined): pulumi.Alias[] {
+    return formerComponentAliases(formerName).flatMap((alias) => [alias, ...FORMER_CLUSTER_TYPES.map((type) => ({ ...alias, type }))]);
 }
 
 /**
@@ -57,7 +57,7 @@ export class EngineCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: EngineClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(CLUSTER_TYPE, name, {}, pulumi.mergeOptions(opts, { aliases: args.formerName === undefined ? [] : formerClusterAliases(args.formerName) }));
+        super(CLUSTER_TYPE, name, {}, pulumi.mergeOptions(opts, { aliases: formerClusterAliases(args.formerName) }));
         const cluster = new command.local.Command(
             `${name}-cluster`,
             {

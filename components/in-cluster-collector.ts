@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { InClusterObjects } from "../config-files/in-cluster-collector";
-import { formerChildAliases } from "../stack/names";
+import { formerChildAliases, formerComponentAliases } from "../stack/names";
 
 export interface InClusterCollectorArgs {
     /** The cluster's kubeconfig (secret). */
@@ -22,12 +22,7 @@ export class InClusterCollector extends pulumi.ComponentResource {
     readonly daemonSet: k8s.apps.v1.DaemonSet;
 
     constructor(name: string, args: InClusterCollectorArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(
-            "kubetracing:cluster:InClusterCollector",
-            name,
-            {},
-            pulumi.mergeOptions(opts, { aliases: args.formerName === undefined ? [] : [{ name: args.formerName }] }),
-        );
+        super("kubetracing:cluster:InClusterCollector", name, {}, pulumi.mergeOptions(opts, { aliases: formerComponentAliases(args.formerName) }));
         // The kubeconfig is normalized (stack/kubeconfig.ts), so a re-read with other names or
         // order is no change at all; a new cluster replaces the provider through the trigger (and
         // through its new server address, which @pulumi/kubernetes itself treats as a new cluster).

@@ -3,7 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpGrpcAddress, otlpHttpUrl } from "../stack/endpoints";
 import { BackendContainer, backendContainers, BackendContainersInput, HEALTH_CHECK_HOST } from "../config-files/backend-containers";
-import { formerChildAliases } from "../stack/names";
+import { formerChildAliases, formerComponentAliases } from "../stack/names";
 
 /** Names, pinned images (tag or digest, never latest), rendered configs, host address and ports (0: Docker chooses). */
 export interface ObservabilityBackendArgs extends BackendContainersInput {
@@ -34,12 +34,7 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
     readonly collectorReady: command.local.Command;
 
     constructor(name: string, args: ObservabilityBackendArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(
-            "kubetracing:backend:ObservabilityBackend",
-            name,
-            {},
-            pulumi.mergeOptions(opts, { aliases: args.formerName === undefined ? [] : [{ name: args.formerName }] }),
-        );
+        super("kubetracing:backend:ObservabilityBackend", name, {}, pulumi.mergeOptions(opts, { aliases: formerComponentAliases(args.formerName) }));
         /** Options of the child "<name>-<part>". */
         const child = (part: string) => ({ parent: this, aliases: formerChildAliases(args.formerName, part) });
         const spec = backendContainers(args);

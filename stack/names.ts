@@ -60,6 +60,11 @@ export function formerLogicalNames(names: StackNames): Record<keyof typeof LOGIC
     return { backend: names.cluster, cluster: names.cluster, agent: `${names.cluster}-agent` };
 }
 
+/** A component's alias to its former name; none for a component that never had one. */
+export function formerComponentAliases(formerName: string | undefined): { name: string }[] {
+    return formerName === undefined ? [] : [{ name: formerName }];
+}
+
 /**
  * A child's alias to its former name. The engine would alias a child named "<parent>-<part>" by
  * itself, but only in a run in which the parent was found through its own alias (pulumi/pulumi
