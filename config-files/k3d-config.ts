@@ -65,7 +65,7 @@ export function k3dConfig(settings: StackSettings, names: StackNames, plan: Clus
         metadata: { name: names.cluster },
         servers: 1,
         agents: settings.workers,
-        image: settings.release.image,
+        image: settings.nodeImage,
         // Joins the stack's network (k3d then does not own it): nodes reach the Collector by container name.
         network: names.network,
         kubeAPI: { hostIP: settings.hostBindAddress },

@@ -26,8 +26,21 @@ function etcdImageFields(image: string): { imageRepository: string; imageTag: st
     return { imageRepository: image.slice(0, at), imageTag: image.slice(at + "/etcd:".length) };
 }
 
-/** @param files the node files' text: kind takes containerd's patch inline. */
-export function kindConfig(settings: StackSettings, names: StackNames, plan: ClusterTracingPlan, files: NodeFiles): Record<string, unknown> {
+/** The kind config the create script uses on a Docker host of each cgroup version. */
+export const KIND_CONFIG_FILES = { cgroupV2: "kind-config.yaml", cgroupV1: "kind-config-cgroup-v1.yaml" } as const;
+
+/**
+ * @param files the node files' text: kind takes containerd's patch inline.
+ * @param hostCgroupV1 the config for a Docker host on cgroup v1: a kubelet that refuses such a host
+ *   by default (1.35+) is told failCgroupV1: false. The create script picks the file by `docker info`.
+ */
+export function kindConfig(
+    settings: StackSettings,
+    names: StackNames,
+    plan: ClusterTracingPlan,
+    files: NodeFiles,
+    hostCgroupV1 = false,
+): Record<string, unknown> {
     const kubeadmApi = plan.facts.kubeadmApiVersion;
     const controlPlaneMounts: object[] = [];
     const everyNodeMounts: object[] = [];
@@ -56,9 +69,15 @@ export function kindConfig(settings: StackSettings, names: StackNames, plan: Clu
     // kind takes its kubeadm and containerd patches as text (a list of YAML and TOML documents).
     const patches: string[] = [];
     if (clusterConfiguration.apiServer || clusterConfiguration.etcd) patches.push(toYaml(clusterConfiguration));
-    if (plan.kubeletConfig) patches.push(toYaml(plan.kubeletConfig));
+    if (hostCgroupV1 && plan.facts.kubeletRefusesCgroupV1) {
+        const kubelet = plan.kubeletConfig ?? { apiVersion: plan.facts.kubeletConfigApiVersion, kind: "KubeletConfiguration" };
+        patches.push(
+            "# failCgroupV1: false because the Docker host runs cgroup v1, which this kubelet refuses by default (kubetracing's create script chose this file by `docker info`).\n" +
+                toYaml({ ...kubelet, failCgroupV1: false }),
+        );
+    } else if (plan.kubeletConfig) patches.push(toYaml(plan.kubeletConfig));
 
-    const node = (role: string, mounts: object[]) => ({ role, image: settings.release.image, ...(mounts.length ? { extraMounts: mounts } : {}) });
+    const node = (role: string, mounts: object[]) => ({ role, image: settings.nodeImage, ...(mounts.length ? { extraMounts: mounts } : {}) });
 
     const config: Record<string, unknown> = {
         kind: "Cluster",

@@ -5,7 +5,7 @@ import { backendCollectorConfig } from "./collector-config";
 import { otlpGrpcAddress, SERVICE_NAMES } from "../stack/endpoints";
 import { jaegerConfig } from "./jaeger-config";
 import { k3dConfig } from "./k3d-config";
-import { KIND_MOUNTED_FILES, kindConfig } from "./kind-config";
+import { KIND_CONFIG_FILES, KIND_MOUNTED_FILES, kindConfig } from "./kind-config";
 import type { StackNames } from "../stack/names";
 import type { StackSettings } from "../settings/settings";
 import { collectorFacts, minimumEngineCli, PINNED_IMAGES } from "../versions/versions";
@@ -17,6 +17,7 @@ export type ArtifactRole =
     | "collector-config"
     | "jaeger-config"
     | "cluster-config"
+    | "cluster-config-cgroup-v1"
     | "apiserver-tracing-config"
     | "kubelet-config"
     | "etcd-args"
@@ -91,14 +92,18 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         );
     }
 
-    const nodeImage = settings.release.image;
+    const nodeImage = settings.nodeImage;
     const files = nodeFiles(plan, settings.engine, nodeImage);
-    const clusterConfigFile = `${settings.engine}-config.yaml`;
+    const kindFrom = { source: "config-files/kind-config.ts", image: nodeImage };
+    const clusterConfigFile = settings.engine === "k3d" ? "k3d-config.yaml" : KIND_CONFIG_FILES.cgroupV2;
     const clusterConfig =
         settings.engine === "k3d"
             ? yamlFile(k3dConfig(settings, names, plan, files), { source: "config-files/k3d-config.ts", image: nodeImage })
-            : yamlFile(kindConfig(settings, names, plan, files), { source: "config-files/kind-config.ts", image: nodeImage });
+            : yamlFile(kindConfig(settings, names, plan, files), kindFrom);
     add("cluster-config", clusterConfigFile, clusterConfig, true);
+    // A kubelet that refuses a cgroup v1 host gets a second config, for such a host: the create script picks one by `docker info`.
+    const cgroupV1ConfigFile = settings.engine === "kind" && plan.facts.kubeletRefusesCgroupV1 ? KIND_CONFIG_FILES.cgroupV1 : undefined;
+    if (cgroupV1ConfigFile) add("cluster-config-cgroup-v1", cgroupV1ConfigFile, yamlFile(kindConfig(settings, names, plan, files, true), kindFrom), true);
 
     const kind = settings.engine === "kind";
     if (files.apiserverTracing) add("apiserver-tracing-config", KIND_MOUNTED_FILES.apiserverTracing, files.apiserverTracing, kind);
@@ -112,21 +117,23 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
     let inClusterCollector: InClusterCollector | undefined;
     if (settings.inClusterCollector) {
         inClusterCollector = renderInClusterCollector({
-            image: PINNED_IMAGES.collectorContrib,
-            facts: collectorFacts(PINNED_IMAGES.collectorContrib),
+            image: settings.agentImage,
+            facts: collectorFacts(settings.agentImage),
             backendOtlpEndpoint: otlpGrpcAddress(names.collectorContainer),
         });
         add("in-cluster-collector-config", "in-cluster-collector-config.yaml", inClusterCollector.config);
-        add("in-cluster-collector-manifest", "in-cluster-collector.yaml", manifestOf(inClusterCollector.objects, PINNED_IMAGES.collectorContrib));
+        add("in-cluster-collector-manifest", "in-cluster-collector.yaml", manifestOf(inClusterCollector.objects, settings.agentImage));
     }
 
     const bundledVersions = { etcd: plan.facts.etcd.version, containerd: plan.facts.containerd.version };
     const samplingRatePerMillion = Object.fromEntries(settings.tracedComponents.map((c) => [c, settings.samplingRatePerMillion[c]]));
     const cli = minimumEngineCli(settings.release);
+    // What the cluster is made from, and nothing else: the cluster Command takes it as a trigger, so a
+    // key here that the nodes never read (a backend image, the node agent) would replace the cluster.
     const summary = {
         engine: settings.engine,
         kubernetes: settings.release.kubernetes,
-        nodeImage: settings.release.image,
+        nodeImage,
         engineRelease: settings.release.engineRelease,
         minimumEngineCli: `${settings.engine} ${cli}`,
         ...bundledVersions,
@@ -135,9 +142,6 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         samplingRatePerMillion,
         serviceNames: Object.fromEntries(settings.tracedComponents.map((c) => [c, SERVICE_NAMES[c]])),
         controlPlaneTraceTarget: settings.controlPlaneTraceTarget,
-        inClusterCollector: settings.inClusterCollector,
-        jaegerImage,
-        collectorImage,
         notes: plan.notes,
     };
     add("summary", "summary.yaml", yamlFile(summary, { source: "config-files/render-stack.ts", image: nodeImage }));
@@ -146,6 +150,7 @@ export function renderStack(settings: StackSettings, names: StackNames): Rendere
         names,
         files: artifacts.filter((a) => a.neededByEngine),
         clusterConfigFile,
+        ...(cgroupV1ConfigFile ? { cgroupV1ConfigFile } : {}),
         minimumCliVersion: cli,
         nodeImage,
     });

@@ -8,7 +8,17 @@
 import { isIPv4 } from "net";
 import { distance } from "fastest-levenshtein";
 import * as semver from "semver";
-import { findRelease, EngineRelease, EngineName, ENGINES, supportedVersionsText, etcdImageVersion, collectorFacts, PINNED_IMAGES } from "../versions/versions";
+import {
+    findRelease,
+    EngineRelease,
+    EngineName,
+    ENGINES,
+    supportedVersionsText,
+    etcdImageVersion,
+    collectorFacts,
+    kubeadmEtcdFloor,
+    PINNED_IMAGES,
+} from "../versions/versions";
 import { IMAGE_REFERENCE_FORMAT, parseImageReference } from "./image-reference";
 import { ExporterSettings, parseExporters } from "./exporters";
 import { readBoolean, readInteger, readList, readText } from "./config-values";
@@ -55,6 +65,10 @@ export interface StackSettings {
     /** Empty string: use the pinned image. */
     jaegerImage: string;
     collectorImage: string;
+    /** The node image the cluster runs: the nodeImage override, or the release's pinned one. */
+    nodeImage: string;
+    /** The node agent's Collector image: the agentImage override, or the pinned contrib image. */
+    agentImage: string;
     kindEtcdImage: string;
     jaegerMaxTraces: number;
     collectorMemoryLimitMiB: number;
@@ -193,7 +207,11 @@ const componentRate = (component: TracedComponent) =>
  * the node agent needs inClusterCollector, …) are in parseSettings.
  */
 export const SETTINGS = {
-    engine: text({ default: "k3d", description: "Cluster engine: k3d or kind.", check: oneOf(ENGINES) }),
+    engine: text({
+        default: "kind",
+        description: "Cluster engine: kind (traces all four components) or k3d (lighter; its containerd sends no spans).",
+        check: oneOf(ENGINES),
+    }),
     kubernetesVersion: text({
         default: "1.34",
         description: 'Kubernetes minor ("1.34": newest pinned node image of that minor) or an exact pinned patch ("1.29.2"). See the README\'s version table.',
@@ -237,6 +255,18 @@ export const SETTINGS = {
     collectorImage: text({
         default: "",
         description: "Override of the pinned OpenTelemetry Collector image (tag other than latest, or digest). Empty means the pinned one.",
+        check: pinnedImage,
+    }),
+    nodeImage: text({
+        default: "",
+        description:
+            "Override of the pinned node image (kindest/node or rancher/k3s), e.g. a registry mirror's copy or a locally built image; tag other than latest, or digest. Tracing is still rendered for kubernetesVersion: name the minor the image carries. Empty means the pinned one.",
+        check: pinnedImage,
+    }),
+    agentImage: text({
+        default: "",
+        description:
+            "Override of the node agent's pinned OpenTelemetry Collector contrib image (inClusterCollector), e.g. a registry mirror's copy; tag other than latest, or digest. Empty means the pinned one.",
         check: pinnedImage,
     }),
     kindEtcdImage: text({
@@ -285,8 +315,8 @@ export interface ParseOptions {
     secretKeys?: readonly string[];
 }
 
-/** kind only: an etcd image kubeadm can take as imageRepository + imageTag, of a version with tracing. */
-function checkKindEtcdImage(image: string, engine: string, problems: string[]) {
+/** kind only: an etcd image kubeadm can take as imageRepository + imageTag, of a version with tracing that this release's kubeadm can start. */
+function checkKindEtcdImage(image: string, engine: string, release: EngineRelease | undefined, problems: string[]) {
     const fail = (what: string) => problems.push(`kubetracing:kindEtcdImage = ${quote(image)}: ${what}`);
     if (engine !== "kind") return fail("only used with engine kind (k3s embeds its etcd); leave it empty");
     const ref = parseImageReference(image);
@@ -296,7 +326,11 @@ function checkKindEtcdImage(image: string, engine: string, problems: string[]) {
         return fail("expected an etcd image whose tag is its version, e.g. registry.k8s.io/etcd:3.5.12-0 (kubeadm takes a repository and a tag, no digest)");
     }
     if (!semver.satisfies(version, KIND_ETCD_VERSIONS)) {
-        fail(`etcd ${version} is outside ${KIND_ETCD_VERSIONS}: 3.4 and older have no tracing, and newer flag names are unknown to this stack`);
+        return fail(`etcd ${version} is outside ${KIND_ETCD_VERSIONS}: 3.4 and older have no tracing, and newer flag names are unknown to this stack`);
+    }
+    const floor = release && kubeadmEtcdFloor(release);
+    if (floor && semver.lt(version, floor.etcd)) {
+        fail(`etcd ${version} cannot start under kubeadm ${release.kubernetes}: ${floor.why}; accepted etcd ${floor.etcd} up to 3.7.x`);
     }
 }
 
@@ -359,6 +393,8 @@ export function parseSettings(rawConfig: Record<string, unknown>, options: Parse
     };
     const jaegerImage = read("jaegerImage", SETTINGS.jaegerImage);
     const collectorImage = read("collectorImage", SETTINGS.collectorImage);
+    const nodeImage = read("nodeImage", SETTINGS.nodeImage);
+    const agentImage = read("agentImage", SETTINGS.agentImage);
     const kindEtcdImage = read("kindEtcdImage", SETTINGS.kindEtcdImage);
     const jaegerMaxTraces = read("jaegerMaxTraces", SETTINGS.jaegerMaxTraces);
     const collectorMemoryLimitMiB = read("collectorMemoryLimitMiB", SETTINGS.collectorMemoryLimitMiB);
@@ -417,7 +453,10 @@ export function parseSettings(rawConfig: Record<string, unknown>, options: Parse
         seen.set(port, portKeys[name]);
     }
 
-    if (kindEtcdImage !== "") checkKindEtcdImage(kindEtcdImage, engine, problems);
+    if (kindEtcdImage !== "") checkKindEtcdImage(kindEtcdImage, engine, release, problems);
+    if (agentImage !== "" && !inClusterCollector) {
+        notes.push(`kubetracing:agentImage is set but kubetracing:inClusterCollector is false, so no node agent runs and the image is not used`);
+    }
 
     const controlPlaneTraceTarget = isTraceTarget(target) ? target : "backend";
     if (controlPlaneTraceTarget === "node-agent" && !inClusterCollector) {
@@ -446,6 +485,8 @@ export function parseSettings(rawConfig: Record<string, unknown>, options: Parse
         hostPorts,
         jaegerImage,
         collectorImage,
+        nodeImage: nodeImage || release.image,
+        agentImage: agentImage || PINNED_IMAGES.collectorContrib,
         kindEtcdImage,
         jaegerMaxTraces,
         collectorMemoryLimitMiB,

@@ -314,7 +314,7 @@ const ACCEPTED_ON_PURPOSE: [config: Record<string, string>, why: string, note?: 
     [{ "docker:host": "unix:///run/user/1000/docker.sock" }, "the Docker provider's own setting (rootless Docker)"],
     [{ "pulumi:tags": '{"team":"x"}' }, "Pulumi's own namespace"],
     [{ kubernetesVersion: "v1.34" }, "Kubernetes' own v-prefixed notation"],
-    [{ kubernetesVersion: "v1.29.3+k3s1" }, "an exact k3s release, as k3s names it"],
+    [{ engine: "k3d", kubernetesVersion: "v1.29.3+k3s1" }, "an exact k3s release, as k3s names it"],
     [
         { engine: "kind", kubernetesVersion: "1.29.2" },
         "an old pinned patch: works, the missing etcd sampling flag is explained",

@@ -153,7 +153,22 @@ describe("where the control plane sends spans", () => {
     it("the summary shows the choice", () => {
         expect(yamlOf(renderOf({ ...agentOn, controlPlaneTraceTarget: "node-agent" }), "summary")).toMatchObject({
             controlPlaneTraceTarget: "node-agent",
-            inClusterCollector: true,
         });
+    });
+
+    // The summary is the cluster Command's trigger: what the nodes never read must not replace the cluster.
+    it("turning the agent on or changing a backend image changes neither the summary nor the create script", () => {
+        const cluster = (raw: Record<string, unknown>) => {
+            const r = renderOf(raw);
+            return [file(r, "summary"), r.engineScripts.create];
+        };
+        const base = cluster({ engine: "kind" });
+        expect(cluster({ engine: "kind", ...agentOn })).toEqual(base);
+        expect(cluster({ engine: "kind", ...agentOn, agentImage: "mirror.example.com/otelcol-contrib:0.159.0" })).toEqual(base);
+        expect(cluster({ engine: "kind", jaegerImage: "mirror.example.com/jaeger:2.19.0" })).toEqual(base);
+        expect(cluster({ engine: "kind", collectorImage: "mirror.example.com/otelcol:0.159.0" })).toEqual(base);
+        // What the nodes do read still changes it.
+        expect(cluster({ engine: "kind", ...agentOn, controlPlaneTraceTarget: "node-agent" })).not.toEqual(base);
+        expect(cluster({ engine: "kind", samplingRatePerMillion: 5 })[0]).not.toEqual(base[0]);
     });
 });

@@ -22,7 +22,7 @@ describe("k3d config", () => {
     // containerd alone is refused on k3d: k3s's containerd has no span processor (tests/containerd-on-k3s.test.ts).
     const cases = supportedMinors("k3d").flatMap((v) => subsets.filter((c) => c.join() !== "containerd").map((c) => [v, c] as const));
     it.each(cases)("k3s %s with %j traced: valid against the k3d v1alpha5 schema and wired per component", (version, traced) => {
-        const r = renderOf({ kubernetesVersion: version, tracedComponents: traced, workers: 2 });
+        const r = renderOf({ engine: "k3d", kubernetesVersion: version, tracedComponents: traced, workers: 2 });
         const cfg = yamlOf(r, "cluster-config");
         expect(validateK3d(cfg)).toBe(true);
         expect(cfg.agents).toBe(2);
@@ -42,7 +42,7 @@ describe("k3d config", () => {
     });
 
     it("embeds exactly the rendered apiserver and kubelet files", () => {
-        const r = renderOf({ kubernetesVersion: "1.33" });
+        const r = renderOf({ engine: "k3d", kubernetesVersion: "1.33" });
         const cfg = yamlOf(r, "cluster-config");
         const byDest = Object.fromEntries(cfg.files.map((f: any) => [f.destination, f.source]));
         expect(Object.keys(byDest).sort()).toEqual(["/etc/kubetracing/apiserver-tracing.yaml", "/etc/kubetracing/kubelet-tracing.yaml"]);
@@ -66,7 +66,7 @@ describe("k3d config", () => {
         ${"1.34"}   | ${["enable-distributed-tracing=true", "distributed-tracing-address=kubetracing-test-collector:4317", "distributed-tracing-service-name=etcd", "distributed-tracing-instance-id=kubetracing-test-etcd", "distributed-tracing-sampling-rate=2500"]}
         ${"1.37"}   | ${["enable-distributed-tracing=true", "distributed-tracing-address=kubetracing-test-collector:4317", "distributed-tracing-service-name=etcd", "distributed-tracing-instance-id=kubetracing-test-etcd", "distributed-tracing-sampling-rate=2500"]}
     `("k3s $version: etcd args with the bundled etcd's names", ({ version, expected }) => {
-        const r = renderOf({ kubernetesVersion: version, etcdSamplingRatePerMillion: 2500 });
+        const r = renderOf({ engine: "k3d", kubernetesVersion: version, etcdSamplingRatePerMillion: 2500 });
         expect(
             args(yamlOf(r, "cluster-config"))
                 .filter((a) => a.startsWith("--etcd-arg="))
@@ -75,12 +75,12 @@ describe("k3d config", () => {
     });
 
     it("tells the user when the etcd cannot take a sampling rate", () => {
-        const r = renderOf({ kubernetesVersion: "1.29.0" });
+        const r = renderOf({ engine: "k3d", kubernetesVersion: "1.29.0" });
         expect(r.notes.join("\n")).toMatch(/etcd 3\.5\.9 has no sampling-rate flag/);
     });
 
     it.each(["1.29.0", "1.29.5", "1.30.1"])("k3s %s (containerd ≤ 1.7.15): TOML template on top of k3s's base, plus env", (version) => {
-        const r = renderOf({ kubernetesVersion: version, containerdSamplingRatePerMillion: 1000000 });
+        const r = renderOf({ engine: "k3d", kubernetesVersion: version, containerdSamplingRatePerMillion: 1000000 });
         const cfg = yamlOf(r, "cluster-config");
         const tmpl = cfg.files.find((f: any) => f.destination === "/var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl");
         // Our header (comments only), then k3s's own base, then our tables.
@@ -99,7 +99,7 @@ describe("k3d config", () => {
     });
 
     it.each(["1.29.6", "1.31", "1.34", "1.37"])("k3s %s (containerd reads env only): no template", (version) => {
-        const r = renderOf({ kubernetesVersion: version });
+        const r = renderOf({ engine: "k3d", kubernetesVersion: version });
         expect(hasRole(r, "containerd-config-template")).toBe(false);
         expect(envVars(yamlOf(r, "cluster-config"))).toEqual([
             "CONTAINERD_OTEL_EXPORTER_OTLP_ENDPOINT=http://kubetracing-test-collector:4318",
@@ -111,7 +111,7 @@ describe("k3d config", () => {
     });
 
     it("with no workers, filters name servers only", () => {
-        const cfg = yamlOf(renderOf({ workers: 0 }), "cluster-config");
+        const cfg = yamlOf(renderOf({ engine: "k3d", workers: 0 }), "cluster-config");
         expect(JSON.stringify(cfg)).not.toContain("agent:*");
         expect(validateK3d(cfg)).toBe(true);
     });
@@ -192,6 +192,63 @@ describe("kind config", () => {
         expect(etcd.imageTag).toBe("3.5.12-0");
         expect(etcd.extraArgs["experimental-distributed-tracing-sampling-rate"]).toBe("100000");
         expect(r.notes.join()).not.toMatch(/no sampling-rate flag/);
+    });
+
+    it.each`
+        version   | traced
+        ${"1.35"} | ${[...COMPONENTS]}
+        ${"1.36"} | ${[...COMPONENTS]}
+        ${"1.37"} | ${[...COMPONENTS]}
+        ${"1.37"} | ${["etcd", "apiserver"]}
+    `("kind $version with $traced: a second config for a cgroup v1 host, differing only by failCgroupV1: false", ({ version, traced }) => {
+        const r = renderOf({ engine: "kind", kubernetesVersion: version, tracedComponents: traced });
+        const v2 = yamlOf(r, "cluster-config");
+        const v1 = yamlOf(r, "cluster-config-cgroup-v1");
+        expect(r.artifacts.find((a) => a.role === "cluster-config-cgroup-v1")).toMatchObject({ fileName: "kind-config-cgroup-v1.yaml", neededByEngine: true });
+        const withoutKubelet = (cfg: any) => ({
+            ...cfg,
+            kubeadmConfigPatches: cfg.kubeadmConfigPatches?.filter((p: string) => !p.includes("KubeletConfiguration")),
+        });
+        expect(withoutKubelet(v1)).toEqual(withoutKubelet(v2));
+        const kubeletV2 = kubeadmPatch(v2, "KubeletConfiguration");
+        expect(kubeadmPatch(v1, "KubeletConfiguration")).toEqual({
+            ...(kubeletV2 ?? { apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration" }),
+            failCgroupV1: false,
+        });
+        expect(v1.kubeadmConfigPatches.find((p: string) => p.includes("KubeletConfiguration"))).toMatch(
+            /^# failCgroupV1: false because the Docker host runs cgroup v1/,
+        );
+        expect(kubeletV2?.failCgroupV1).toBeUndefined();
+    });
+
+    it.each(["1.29", "1.33", "1.34"])("kind %s (a kubelet that runs on cgroup v1): no second config", (version) => {
+        expect(hasRole(renderOf({ engine: "kind", kubernetesVersion: version }), "cluster-config-cgroup-v1")).toBe(false);
+    });
+
+    it("nodeImage names every node's image; agentImage the node agent's, in its manifest and file headers", () => {
+        const r = renderOf({
+            engine: "kind",
+            kubernetesVersion: "1.37",
+            nodeImage: "kubetracing.local/node:v1.37.1",
+            inClusterCollector: true,
+            agentImage: "kubetracing.local/otelcol-agent:0.159.0",
+        });
+        for (const role of ["cluster-config", "cluster-config-cgroup-v1"]) {
+            expect(yamlOf(r, role).nodes.map((n: any) => n.image)).toEqual(["kubetracing.local/node:v1.37.1", "kubetracing.local/node:v1.37.1"]);
+        }
+        expect(file(r, "apiserver-tracing-config")).toMatch(
+            /^# Generated by kubetracing \(config-files\/apiserver-tracing\.ts\) for kubetracing\.local\/node:v1\.37\.1\.\n/,
+        );
+        expect(yamlOf(r, "summary").nodeImage).toBe("kubetracing.local/node:v1.37.1");
+        const daemonSet = r.inClusterCollector!.objects.daemonSet as any;
+        expect(daemonSet.spec.template.spec.containers.map((c: any) => c.image)).toEqual(["kubetracing.local/otelcol-agent:0.159.0"]);
+        expect(file(r, "in-cluster-collector-config")).toMatch(
+            /^# Generated by kubetracing \(config-files\/in-cluster-collector\.ts\) for kubetracing\.local\/otelcol-agent:0\.159\.0\.\n/,
+        );
+        // The tracing facts still come from kubernetesVersion: etcd 3.7's flag names, kubeadm v1beta4.
+        expect(kubeadmPatch(yamlOf(r, "cluster-config"), "ClusterConfiguration").apiVersion).toBe("kubeadm.k8s.io/v1beta4");
+        const k3d = yamlOf(renderOf({ engine: "k3d", nodeImage: "mirror.example.com/rancher/k3s:v1.34.9-k3s1" }), "cluster-config");
+        expect(k3d.image).toBe("mirror.example.com/rancher/k3s:v1.34.9-k3s1");
     });
 
     it("lists the mounted files as artifacts the engine needs beside its config", () => {
@@ -292,7 +349,7 @@ describe("generated-file headers", () => {
     });
 
     it("k3d carries to the nodes the very text it renders for review, header included", () => {
-        const r = renderOf({ kubernetesVersion: "1.29.0" });
+        const r = renderOf({ engine: "k3d", kubernetesVersion: "1.29.0" });
         const sources = Object.fromEntries(yamlOf(r, "cluster-config").files.map((f: any) => [f.destination, f.source]));
         expect(sources).toEqual({
             "/etc/kubetracing/apiserver-tracing.yaml": file(r, "apiserver-tracing-config"),

@@ -20,7 +20,7 @@ describe("stack settings", () => {
     it("has the documented defaults in its settings table", () => {
         const defaults = Object.fromEntries(Object.entries(SETTINGS).map(([key, setting]) => [key, setting.default]));
         expect(defaults).toEqual({
-            engine: "k3d",
+            engine: "kind",
             kubernetesVersion: "1.34",
             workers: 1,
             tracedComponents: ["etcd", "apiserver", "kubelet", "containerd"],
@@ -35,6 +35,8 @@ describe("stack settings", () => {
             otlpHttpPort: 0,
             jaegerImage: "",
             collectorImage: "",
+            nodeImage: "",
+            agentImage: "",
             kindEtcdImage: "",
             jaegerMaxTraces: 50000,
             collectorMemoryLimitMiB: 512,
@@ -64,14 +66,18 @@ describe("stack settings", () => {
 
     it("applies the table's defaults", () => {
         const s = settingsOf();
-        expect(s.engine).toBe("k3d");
-        expect(s.release.engineRelease).toBe("v1.34.9+k3s1");
+        expect(s.engine).toBe("kind");
+        expect(s.release.engineRelease).toBe("v0.33.0");
+        expect(s.release.kubernetes).toBe("1.34.11");
         expect(s.workers).toBe(1);
         expect(s.tracedComponents).toEqual(["etcd", "apiserver", "kubelet", "containerd"]);
         expect(s.samplingRatePerMillion).toEqual({ etcd: 100000, apiserver: 100000, kubelet: 100000, containerd: 100000 });
         expect(s.hostBindAddress).toBe("127.0.0.1");
         expect(s.hostPorts).toEqual({ jaegerUi: 0, otlpGrpc: 0, otlpHttp: 0 });
         expect([s.jaegerImage, s.collectorImage, s.kindEtcdImage]).toEqual(["", "", ""]);
+        // The effective images: the pinned ones, written out.
+        expect(s.nodeImage).toBe("kindest/node:v1.34.11@sha256:44e222ee2132dab25ff87301682f89eb82c7880ea3a1bf543bfe9708fd08d67d");
+        expect(s.agentImage).toBe("otel/opentelemetry-collector-contrib:0.159.0");
         expect([s.jaegerMaxTraces, s.collectorMemoryLimitMiB]).toEqual([50000, 512]);
         expect([s.inClusterCollector, s.controlPlaneTraceTarget]).toEqual([false, "backend"]);
     });
@@ -116,10 +122,10 @@ describe("stack settings", () => {
     it.each([
         [{ engine: "minikube" }, /kubetracing:engine = "minikube": accepted k3d or kind/],
         [{ engine: "K3D" }, /kubetracing:engine = "K3D": accepted k3d or kind/],
-        [{ kubernetesVersion: "1.24" }, /kubetracing:kubernetesVersion = "1.24": not in the pinned k3d table; accepted minors 1\.29, .*1\.37\.\d+$/],
+        [{ kubernetesVersion: "1.24" }, /kubetracing:kubernetesVersion = "1.24": not in the pinned kind table; accepted minors 1\.29, .*1\.37\.\d+$/],
         [{ engine: "kind", kubernetesVersion: "1.29.99" }, /kubernetesVersion = "1.29.99": not in the pinned kind table/],
         [{ kubernetesVersion: "latest" }, /kubernetesVersion = "latest"/],
-        [{ kubernetesVersion: 1.3 }, /kubernetesVersion = "1.3": not in the pinned k3d table; .* \(write it quoted, e\.g\. "1\.30"/],
+        [{ kubernetesVersion: 1.3 }, /kubernetesVersion = "1.3": not in the pinned kind table; .* \(write it quoted, e\.g\. "1\.30"/],
         [{ workers: -1 }, /kubetracing:workers = -1: accepted 0 to 10/],
         [{ workers: "two" }, /kubetracing:workers = "two": expected a whole number/],
         [{ workers: 1.5 }, /kubetracing:workers = 1.5: expected a whole number/],
@@ -143,7 +149,7 @@ describe("stack settings", () => {
         [{ jaegerImage: "Jaeger Tracing!" }, /jaegerImage = "Jaeger Tracing!": not a valid image reference; accepted /],
         [{ jaegerImage: "jaegertracing/jaeger:latest" }, /jaegerImage = "jaegertracing\/jaeger:latest": pin an exact version/],
         [{ collectorImage: "otel/opentelemetry-collector" }, /collectorImage = .*: pin an exact version/],
-        [{ kindEtcdImage: "registry.k8s.io/etcd:3.5.12-0" }, /kindEtcdImage = .*: only used with engine kind/],
+        [{ engine: "k3d", kindEtcdImage: "registry.k8s.io/etcd:3.5.12-0" }, /kindEtcdImage = .*: only used with engine kind/],
         [{ engine: "kind", kindEtcdImage: "registry.k8s.io/pause:3.9" }, /kindEtcdImage = .*: expected an etcd image whose tag is its version/],
         [{ jaegerMaxTraces: 10 }, /jaegerMaxTraces = 10: accepted 1000 to 1000000/],
         [{ collectorMemoryLimitMiB: 16 }, /collectorMemoryLimitMiB = 16: accepted 64 to 8192/],
@@ -213,7 +219,7 @@ describe("warnings and namespaces", () => {
     it("a __proto__ key changes nothing else about the settings", () => {
         const raw = JSON.parse('{"__proto__": {"engine": "kind"}, "kubetracing:workers": "2"}');
         expect(() => settingsOf(raw)).toThrow(/kubetracing:__proto__ is not a setting/);
-        expect(settingsOf({ "kubetracing:workers": "2" }).engine).toBe("k3d");
+        expect(settingsOf({ "kubetracing:workers": "2" }).engine).toBe("kind");
     });
 });
 
@@ -320,6 +326,50 @@ describe("messages and edge values (from the mutation run)", () => {
         expect(settingsOf({ inClusterCollector: "true" }).inClusterCollector).toBe(true);
         expect(settingsOf({ inClusterCollector: true }).inClusterCollector).toBe(true);
         expect(settingsOf({ engine: "kind", kindEtcdImage: "registry.k8s.io/etcd:3.5.0-0" }).kindEtcdImage).toBe("registry.k8s.io/etcd:3.5.0-0");
+    });
+
+    // kubeadm 1.36+ passes --feature-gates to etcd whatever its version; etcd 3.5 exits on it.
+    it.each(["1.36", "1.37", "1.36.1"])("refuses an etcd 3.5 kindEtcdImage for kind %s, naming kubeadm's flag", (version) => {
+        expect(problemsOf({ engine: "kind", kubernetesVersion: version, kindEtcdImage: "registry.k8s.io/etcd:3.5.21-0" })).toEqual([
+            `kubetracing:kindEtcdImage = "registry.k8s.io/etcd:3.5.21-0": etcd 3.5.21 cannot start under kubeadm ${settingsOf({ engine: "kind", kubernetesVersion: version }).release.kubernetes}: ` +
+                `kubeadm ${version.split(".").slice(0, 2).join(".")} always passes --feature-gates=InitialCorruptCheck=true to etcd, which etcd 3.5 does not know ` +
+                `(it exits: "flag provided but not defined: -feature-gates"); accepted etcd 3.6.0 up to 3.7.x`,
+        ]);
+    });
+
+    it.each([
+        ["1.35", "registry.k8s.io/etcd:3.5.21-0"],
+        ["1.34", "registry.k8s.io/etcd:3.5.12-0"],
+        ["1.36", "registry.k8s.io/etcd:3.6.0-0"],
+        ["1.37", "registry.k8s.io/etcd:3.7.0-0"],
+    ])("accepts for kind %s the etcd image %s", (version, image) => {
+        expect(settingsOf({ engine: "kind", kubernetesVersion: version, kindEtcdImage: image }).kindEtcdImage).toBe(image);
+    });
+
+    it.each(["nodeImage", "agentImage"])("validates %s like the other image overrides", (key) => {
+        expect(problemsOf({ [key]: "kindest/node:latest" })).toEqual([
+            `kubetracing:${key} = "kindest/node:latest": pin an exact version (name:tag other than latest, or name@sha256:digest)`,
+        ]);
+        expect(problemsOf({ [key]: "Kindest/Node:v1" }).join()).toContain(`kubetracing:${key} = "Kindest/Node:v1": not a valid image reference`);
+        expect(problemsOf({ [key]: "kubetracing.local/node" })).toEqual([
+            `kubetracing:${key} = "kubetracing.local/node": pin an exact version (name:tag other than latest, or name@sha256:digest)`,
+        ]);
+    });
+
+    it("takes nodeImage for the nodes on either engine, and the release's facts still from kubernetesVersion", () => {
+        for (const engine of ["kind", "k3d"]) {
+            const s = settingsOf({ engine, kubernetesVersion: "1.37", nodeImage: "mirror.example.com/node:v1.37.1" });
+            expect([s.nodeImage, s.release.kubernetesMinor]).toEqual(["mirror.example.com/node:v1.37.1", "1.37"]);
+        }
+    });
+
+    it("takes agentImage for the node agent, and says so when no agent runs", () => {
+        expect(settingsOf({ inClusterCollector: true, agentImage: "mirror.example.com/otelcol-contrib:0.159.0" }).agentImage).toBe(
+            "mirror.example.com/otelcol-contrib:0.159.0",
+        );
+        expect(settingsOf({ agentImage: "mirror.example.com/otelcol-contrib:0.159.0" }).notes).toEqual([
+            "kubetracing:agentImage is set but kubetracing:inClusterCollector is false, so no node agent runs and the image is not used",
+        ]);
     });
 
     it("hints at quoting only for a version YAML may have read as a number", () => {

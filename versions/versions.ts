@@ -115,6 +115,8 @@ export interface TracingFacts {
     /** apiVersion of the kube-apiserver TracingConfiguration file. */
     apiserverTracingApiVersion: string;
     kubeletConfigApiVersion: string;
+    /** kubelet stops on a cgroup v1 host unless its KubeletConfiguration says failCgroupV1: false (see KUBELET_REFUSES_CGROUP_V1). */
+    kubeletRefusesCgroupV1: boolean;
     etcd: {
         version: string;
         flags: EtcdTracingFlags;
@@ -243,10 +245,42 @@ export function tracingFacts(release: EngineRelease, etcdOverride = ""): Tracing
     return {
         apiserverTracingApiVersion: apiserverTracingApiVersion(release.kubernetes),
         kubeletConfigApiVersion: "kubelet.config.k8s.io/v1beta1",
+        kubeletRefusesCgroupV1: kubeletRefusesCgroupV1(release),
         etcd: { version: etcd, flags: etcdFlags(etcd), samplingFlagSupported: etcdHasSamplingFlag(etcd) },
         containerd: { version: release.containerd, readsTomlTracing: containerdReadsToml(release.containerd), ...containerdOtlpProcessor(release) },
         kubeadmApiVersion: kubeadmV1beta4 ? "kubeadm.k8s.io/v1beta4" : "kubeadm.k8s.io/v1beta3",
     };
+}
+
+/**
+ * kubeadm 1.36 and later start etcd with `--feature-gates=InitialCorruptCheck=true` whatever its
+ * version (k8s.io/kubernetes v1.36.0 and v1.37.1 cmd/kubeadm/app/phases/etcd/local.go
+ * getEtcdCommand); 1.34 and 1.35 pass it only to etcd 3.6.0 and later, and the
+ * `experimental-initial-corrupt-check` flag to older ones (v1.34.9, v1.35.0, same function). etcd 3.5
+ * knows no --feature-gates and exits ("flag provided but not defined: -feature-gates").
+ */
+const KUBEADM_ETCD_FEATURE_GATES_ALWAYS = "1.36.0";
+
+/** The oldest etcd this kind release's kubeadm can start, with why; undefined when any etcd with tracing (3.5+) starts. */
+export function kubeadmEtcdFloor(release: EngineRelease): { etcd: string; why: string } | undefined {
+    if (release.engine !== "kind" || !atLeast(release.kubernetes, KUBEADM_ETCD_FEATURE_GATES_ALWAYS)) return undefined;
+    return {
+        etcd: "3.6.0",
+        why: `kubeadm ${minorOf(release.kubernetes)} always passes --feature-gates=InitialCorruptCheck=true to etcd, which etcd 3.5 does not know (it exits: "flag provided but not defined: -feature-gates")`,
+    };
+}
+
+/**
+ * kubelet refuses a cgroup v1 host by default from 1.35: KubeletConfiguration's failCgroupV1
+ * defaults to true (k8s.io/kubernetes v1.35.0 and v1.37.1 pkg/kubelet/apis/config/v1beta1/defaults.go;
+ * false up to v1.34.9), and validation then stops the kubelet ("kubelet is configured to not run on
+ * a host using cgroup v1", pkg/kubelet/apis/config/validation/validation_linux.go). The field
+ * exists from 1.31, so setting it false is the kubelet's own opt-out.
+ */
+const KUBELET_REFUSES_CGROUP_V1 = "1.35.0";
+
+export function kubeletRefusesCgroupV1(release: EngineRelease): boolean {
+    return atLeast(release.kubernetes, KUBELET_REFUSES_CGROUP_V1);
 }
 
 /** Oldest engine CLI that can run this release's files (k3d `files:` needs 5.7; a kind node image needs the kind that built it). */
