@@ -30,6 +30,8 @@ export interface EngineScriptInput {
     /** Files written into the state directory before the engine runs (its config and what it mounts). */
     files: Pick<Artifact, "fileName" | "content">[];
     clusterConfigFile: string;
+    /** kind: the config for a Docker host on cgroup v1, where the kubelet would refuse it with the other one. */
+    cgroupV1ConfigFile?: string;
     minimumCliVersion: string;
     /** The node image, named in the scripts' header. */
     nodeImage: string;
@@ -55,11 +57,16 @@ interface EngineCommands {
     create: string;
     delete: string;
     kubeconfig: string;
+    /** What else a failed create can leave outside the engine's own delete, removed after it (best effort). */
+    leftovers: string[];
 }
+
+/** The shell variable that holds the engine config's file name when the create command runs. */
+const CONFIG_VARIABLE = "cluster_config";
 
 function commandsFor(input: EngineScriptInput): EngineCommands {
     const name = shellQuote(input.names.cluster);
-    const config = shellQuote(input.clusterConfigFile);
+    const config = `"$${CONFIG_VARIABLE}"`;
     if (input.engine === "k3d") {
         return {
             // Exits non-zero when Docker cannot be asked; `k3d cluster get NAME` would not tell that from "absent".
@@ -67,6 +74,12 @@ function commandsFor(input: EngineScriptInput): EngineCommands {
             create: `k3d cluster create --config ${config}`,
             delete: `k3d cluster delete ${name}`,
             kubeconfig: `k3d kubeconfig get ${name}`,
+            // k3d makes the cluster's image volume before its nodes (k3d v5.8.3 pkg/client/cluster.go ClusterRun →
+            // ClusterPrepImageVolume, "k3d-<cluster>-images"); its rollback and `cluster delete` find it through the
+            // nodes' labels, so a create that failed before any node existed leaves it behind.
+            leftovers: [
+                `if command -v docker >/dev/null; then docker volume rm -f ${shellQuote(`k3d-${input.names.cluster}-images`)} >/dev/null 2>&1 || true; fi`,
+            ],
         };
     }
     return {
@@ -75,6 +88,7 @@ function commandsFor(input: EngineScriptInput): EngineCommands {
         create: `env KIND_EXPERIMENTAL_DOCKER_NETWORK=${shellQuote(input.names.network)} kind create cluster --config ${config} --kubeconfig ./kubeconfig --wait 300s`,
         delete: `kind delete cluster --name ${name} --kubeconfig ./kubeconfig`,
         kubeconfig: `kind get kubeconfig --name ${name}`,
+        leftovers: [],
     };
 }
 
@@ -148,6 +162,21 @@ function versionCheck(engine: Engine, min: string): string[] {
     ];
 }
 
+/**
+ * kind on a Docker host with cgroup v1: the kubelet of this image stops there unless told
+ * failCgroupV1: false, which only the cgroup v1 config says (config-files/kind-config.ts). `docker
+ * info` reports the host's version as CgroupVersion "1" or "2" (Docker API 1.40+, Docker 19.03).
+ */
+function cgroupV1Choice(cgroupV1ConfigFile: string, t: ScriptTimeouts): string[] {
+    return [
+        `if ! host_cgroup=$(limited ${t.query} docker info --format '{{.CgroupVersion}}' 2>&1); then echo "kubetracing: 'docker info' failed, so the host's cgroup version is unknown: $host_cgroup" >&2; exit 1; fi`,
+        `if [ "$host_cgroup" = 1 ]; then`,
+        `  echo "kubetracing: note: the Docker host runs cgroup v1, which this node image's kubelet refuses by default; its KubeletConfiguration gets failCgroupV1: false (${cgroupV1ConfigFile})" >&2`,
+        `  ${CONFIG_VARIABLE}=${shellQuote(cgroupV1ConfigFile)}`,
+        "fi",
+    ];
+}
+
 function listing(input: EngineScriptInput, cmd: EngineCommands, t: ScriptTimeouts): string[] {
     const cli = input.engine;
     return [
@@ -188,9 +217,24 @@ export function engineScripts(input: EngineScriptInput): EngineScripts {
         "    exit 1",
         "  fi",
         "fi",
+        // From here on a failure leaves files, the owner marker and maybe part of a cluster that Pulumi never
+        // records (a failed create is not in the state), so `destroy` would not remove them: the script does.
+        "create_failed() {",
+        "  local status=$?",
+        '  [ "$status" != 0 ] || return 0',
+        `  echo "kubetracing: creating cluster ${cluster} failed (exit $status); removing what the attempt left" >&2`,
+        `  limited ${t.delete} ${cmd.delete} >/dev/null 2>&1 || true`,
+        ...cmd.leftovers.map((line) => `  ${line}`),
+        `  cd / && rm -rf "$state_dir"`,
+        `  exit "$status"`,
+        "}",
+        "trap create_failed EXIT",
         ...input.files.map((f, i) => heredoc(f.fileName, f.content, i)),
+        `${CONFIG_VARIABLE}=${shellQuote(input.clusterConfigFile)}`,
+        ...(input.cgroupV1ConfigFile ? cgroupV1Choice(input.cgroupV1ConfigFile, t) : []),
         `echo "cluster ${cluster}, created by kubetracing" > ${OWNER_MARKER}`,
         `limited ${t.create} ${cmd.create}`,
+        "trap - EXIT",
         "",
     ].join("\n");
     const del = [

@@ -29,6 +29,10 @@ interface FakeEngine {
     versionText?: string;
     /** `create` never returns. */
     hangOnCreate?: boolean;
+    /** `create` fails as an image that cannot be pulled does, after making the cluster's first container. */
+    failCreate?: boolean;
+    /** A fake `docker` too, whose `info --format '{{.CgroupVersion}}'` prints this, or fails. */
+    hostCgroup?: "1" | "2" | "fail";
 }
 
 /** A fake `k3d`/`kind`: prints a version, logs argv and cwd, and keeps a set of existing clusters in a file. */
@@ -56,6 +60,7 @@ case "$1 $2" in
   "get clusters") if [ -s ${clusters} ]; then cat ${clusters}; else echo "No kind clusters found." >&2; fi ;;
   "cluster create"|"create cluster")
     ${fake.hangOnCreate ? "exec sleep 600" : ""}
+    ${fake.failCreate ? `echo kubetracing-scripts >> ${clusters}; echo "ERROR: failed to create cluster: failed to pull image nowhere.example/node:v1" >&2; exit 1` : ""}
     echo created >> ${clusters}.created
     if [ "$1" = create ]; then echo "apiVersion: v1" > ./kubeconfig; fi ;;
   "cluster delete") sed -i "/^$3$/d" ${clusters} ;;
@@ -65,6 +70,15 @@ esac
 `,
         { mode: 0o755 },
     );
+    if (fake.hostCgroup) {
+        fs.writeFileSync(
+            path.join(bin, "docker"),
+            fake.hostCgroup === "fail"
+                ? `#!/bin/bash\necho "docker $* | cwd=$PWD" >> ${log}\necho "Cannot connect to the Docker daemon" >&2; exit 1\n`
+                : `#!/bin/bash\necho "docker $* | cwd=$PWD" >> ${log}\n[ "$*" = "info --format {{.CgroupVersion}}" ] && echo ${fake.hostCgroup}\n`,
+            { mode: 0o755 },
+        );
+    }
     return {
         home,
         bin,
@@ -91,6 +105,7 @@ function scriptsFor(raw: Record<string, unknown>, timeouts?: ScriptTimeouts) {
             names: stackNames("kubetracing", "scripts"),
             files: rendered.artifacts.filter((a) => a.neededByEngine),
             clusterConfigFile: rendered.clusterConfigFile,
+            cgroupV1ConfigFile: rendered.artifacts.find((a) => a.role === "cluster-config-cgroup-v1")?.fileName,
             minimumCliVersion: rendered.minimumEngineCli,
             nodeImage: settings.release.image,
             timeouts,
@@ -229,6 +244,34 @@ describe.each(["k3d", "kind"] as const)("%s scripts", (engine) => {
         expect(box.calls().filter(isCreate)).toEqual([]);
     });
 
+    it("a failed create removes what it left (part of a cluster, its files, the owner marker), fails with the engine's error, and the next create works", () => {
+        const box = sandbox(engine, { failCreate: true, hostCgroup: "2" });
+        const r = box.run(scripts.create);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toBe(
+            "ERROR: failed to create cluster: failed to pull image nowhere.example/node:v1\n" +
+                "kubetracing: creating cluster kubetracing-scripts failed (exit 1); removing what the attempt left\n",
+        );
+        expect(box.calls().filter(isDelete)).toHaveLength(1);
+        expect(fs.existsSync(stateDir(box.home))).toBe(false);
+        expect(fs.readFileSync(path.join(box.home, "..", "clusters"), "utf8")).toBe("");
+        // k3d's image volume, made before any node (see engine/engine-scripts.ts).
+        expect(box.calls().filter((c) => c.startsWith("docker volume"))).toEqual(
+            engine === "k3d" ? [`docker volume rm -f k3d-kubetracing-scripts-images | cwd=${stateDir(box.home)}`] : [],
+        );
+        const again = sandbox(engine);
+        expect(again.run(scripts.create).status).toBe(0);
+    });
+
+    it("a create refused before it starts (a cluster this stack did not make) removes nothing", () => {
+        const box = sandbox(engine, { existing: ["kubetracing-scripts"], hostCgroup: "2" });
+        fs.mkdirSync(stateDir(box.home), { recursive: true });
+        fs.writeFileSync(path.join(stateDir(box.home), "notes.txt"), "someone's\n");
+        expect(box.run(scripts.create).status).toBe(1);
+        expect(box.calls().filter(isDelete)).toEqual([]);
+        expect(fs.readdirSync(stateDir(box.home))).toEqual(["notes.txt"]);
+    });
+
     it("kubeconfig prints the engine's kubeconfig", () => {
         const box = sandbox(engine);
         expect(box.run(scripts.kubeconfig).stdout).toBe("apiVersion: v1\n");
@@ -359,6 +402,46 @@ it("an engine call that hangs is stopped after its time limit, with a message", 
     expect(r.status).toBe(124);
     expect(r.stderr).toMatch(/kubetracing: 'env KIND_EXPERIMENTAL_DOCKER_NETWORK=kubetracing-scripts-net kind create cluster .*' did not finish within 1s/);
     expect(Date.now() - started).toBeLessThan(15_000);
+});
+
+// kubelet 1.35+ refuses a cgroup v1 host unless told failCgroupV1: false; only the cgroup v1 config says so.
+describe("kind on a Docker host of either cgroup version", () => {
+    const { scripts: kind137 } = scriptsFor({ engine: "kind", kubernetesVersion: "1.37" });
+    const configOfCreate = (box: Sandbox) => /--config (\S+)/.exec(box.calls().find(isCreate) ?? "")?.[1];
+
+    it("cgroup v1: creates with kind-config-cgroup-v1.yaml and says why", () => {
+        const box = sandbox("kind", { hostCgroup: "1" });
+        const r = box.run(kind137.create);
+        expect(r.status).toBe(0);
+        expect(configOfCreate(box)).toBe("kind-config-cgroup-v1.yaml");
+        expect(r.stderr).toBe(
+            "kubetracing: note: the Docker host runs cgroup v1, which this node image's kubelet refuses by default; its KubeletConfiguration gets failCgroupV1: false (kind-config-cgroup-v1.yaml)\n",
+        );
+    });
+
+    it("cgroup v2: creates with kind-config.yaml, silently", () => {
+        const box = sandbox("kind", { hostCgroup: "2" });
+        const r = box.run(kind137.create);
+        expect([r.status, r.stderr]).toEqual([0, ""]);
+        expect(configOfCreate(box)).toBe("kind-config.yaml");
+    });
+
+    it("docker info failing: stops before the engine creates anything", () => {
+        const box = sandbox("kind", { hostCgroup: "fail" });
+        const r = box.run(kind137.create);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/^kubetracing: 'docker info' failed, so the host's cgroup version is unknown: Cannot connect to the Docker daemon/);
+        expect(box.calls().some(isCreate)).toBe(false);
+    });
+
+    it("a kubelet that runs on cgroup v1 (1.34 and older) gets one config and no docker call", () => {
+        const { scripts: kind134, rendered } = scriptsFor({ engine: "kind", kubernetesVersion: "1.34" });
+        expect(rendered.artifacts.map((a) => a.fileName)).not.toContain("kind-config-cgroup-v1.yaml");
+        const box = sandbox("kind", { hostCgroup: "1" });
+        expect(box.run(kind134.create).status).toBe(0);
+        expect(configOfCreate(box)).toBe("kind-config.yaml");
+        expect(box.calls().filter((c) => c.startsWith("docker "))).toEqual([]);
+    });
 });
 
 describe("collector readiness wait", () => {
