@@ -18,6 +18,16 @@ export interface EngineClusterArgs {
     formerName?: string;
 }
 
+/** The environment variables that carry the engine scripts to the Commands. */
+export const SCRIPT_VARIABLES = {
+    create: "KUBETRACING_CREATE_SCRIPT",
+    delete: "KUBETRACING_DELETE_SCRIPT",
+    kubeconfig: "KUBETRACING_KUBECONFIG_SCRIPT",
+} as const;
+
+/** The one-line command that runs the script a variable holds (its name shows as $0 in bash's own messages). */
+export const runScript = (variable: string) => `exec /bin/bash -c "$${variable}" kubetracing`;
+
 /**
  * The one type of the cluster component, whichever the engine. The type is part of every URN
  * under it, so a type per engine made k3d → kind a create of new resources followed by the delete
@@ -62,8 +72,12 @@ export class EngineCluster extends pulumi.ComponentResource {
             `${name}-cluster`,
             {
                 interpreter: ["/bin/bash", "-c"],
-                create: args.scripts.create,
-                delete: args.scripts.delete,
+                // The scripts travel in the environment, so the commands stay one line: pulumi-command puts the
+                // command into every failure message (v1.2.1 provider/pkg/provider/local/commandOutputs.go,
+                // `running %q`), where the whole script buried the engine's own one-line error.
+                create: runScript(SCRIPT_VARIABLES.create),
+                delete: runScript(SCRIPT_VARIABLES.delete),
+                environment: { [SCRIPT_VARIABLES.create]: args.scripts.create, [SCRIPT_VARIABLES.delete]: args.scripts.delete },
                 // The summary says which setting changed; the create script's diff shows the changed lines.
                 triggers: [args.summary, createHash("sha256").update(args.scripts.create).digest("hex")],
             },
@@ -92,7 +106,8 @@ export class EngineCluster extends pulumi.ComponentResource {
             `${name}-kubeconfig`,
             {
                 interpreter: ["/bin/bash", "-c"],
-                create: args.scripts.kubeconfig,
+                create: runScript(SCRIPT_VARIABLES.kubeconfig),
+                environment: { [SCRIPT_VARIABLES.kubeconfig]: args.scripts.kubeconfig },
                 // Re-read whenever the cluster is replaced.
                 triggers: [cluster.id],
                 logging: "none",

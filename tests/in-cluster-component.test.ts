@@ -61,7 +61,7 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
     });
 
     it("routes the control plane to the agent on the node's loopback", () => {
-        expect(named(regs, "kubernetes-cluster").inputs.create).toContain("endpoint: 127.0.0.1:4317");
+        expect(named(regs, "kubernetes-cluster").inputs.environment.KUBETRACING_CREATE_SCRIPT).toContain("endpoint: 127.0.0.1:4317");
     });
 });
 
