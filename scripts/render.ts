@@ -14,16 +14,29 @@ import { readStackConfig, stackNameFromFile, StackFileError } from "../settings/
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run render -- (--stack NAME | --config Pulumi.NAME.yaml) --out DIR";
+/** What --help prints. */
+export const HELP = `${USAGE}
+
+Writes every file the stack hands to Docker, the engine and the nodes into DIR, plus render.json
+(role → file name, the exporters' names, notes). No Pulumi CLI and no Docker needed.
+
+  --stack NAME      read Pulumi.NAME.yaml beside Pulumi.yaml
+  --config FILE     read any Pulumi.<stack>.yaml (the stack name comes from the file name)
+  --out DIR         an empty or new directory, or one an earlier render wrote
+  -h, --help        print this and exit
+
+Exit codes: 0 written, 2 bad usage or settings (each problem named).
+`;
 export const INDEX_FILE = "render.json";
 
 /** A refused invocation: exit 2 with this message. */
 export class RenderUsageError extends Error {}
 
-function options(argv: string[]): { stack?: string; config?: string; out?: string } {
+function options(argv: string[]): { stack?: string; config?: string; out?: string; help?: boolean } {
     try {
         return parseArgs({
             args: argv,
-            options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" } },
+            options: { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
             strict: true,
             allowPositionals: false,
         }).values;
@@ -109,16 +122,10 @@ export function render(argv: string[]): { outDir: string; files: string[] } {
     if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
         throw new RenderUsageError(`--stack ${JSON.stringify(args.stack)}: a stack name has letters, digits, '_', '.' and '-' only`);
     }
-    // Stack files are not committed (each holds its developer's encryptionsalt); a stack whose
-    // settings are shipped has Pulumi.<stack>.example.yaml, which scripts/up.sh copies into place
-    // when the stack has no file yet. --stack reads the same: its file, else its example.
-    const ownFile = args.config ? path.resolve(args.config) : path.join(PROJECT_DIR, `Pulumi.${args.stack}.yaml`);
-    const exampleFile = args.config ? undefined : path.join(PROJECT_DIR, `Pulumi.${args.stack}.example.yaml`);
-    const fromExample = exampleFile !== undefined && !fs.existsSync(ownFile) && fs.existsSync(exampleFile);
-    const stackFile = fromExample ? exampleFile! : ownFile;
+    const stackFile = args.config ? path.resolve(args.config) : path.join(PROJECT_DIR, `Pulumi.${args.stack}.yaml`);
     const stack = args.stack ?? stackNameFromFile(stackFile);
     if (!stack) throw new RenderUsageError(`cannot tell the stack name from ${stackFile}: name the file Pulumi.<stack>.yaml or pass --stack`);
-    if (!fs.existsSync(stackFile)) throw new RenderUsageError(`no stack file ${stackFile}${exampleFile ? ` (nor ${path.basename(exampleFile)})` : ""}`);
+    if (!fs.existsSync(stackFile)) throw new RenderUsageError(`no stack file ${stackFile}`);
 
     const projectYaml = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
     const project = (parseYaml(projectYaml) as { name: string }).name;
@@ -140,13 +147,26 @@ export function render(argv: string[]): { outDir: string; files: string[] } {
         artifacts: Object.fromEntries(rendered.artifacts.map((a) => [a.role, a.fileName])),
         // Names only: header values are never rendered (the Collector config names their variables).
         exporters: rendered.exporterNames,
-        notes: [...(fromExample ? [`no ${path.basename(ownFile)}: read ${path.basename(stackFile)}, the stack's shipped settings`] : []), ...rendered.notes],
+        notes: rendered.notes,
     };
     writeNew(path.join(outDir, INDEX_FILE), JSON.stringify(index, null, 2) + "\n");
     return { outDir, files: [...rendered.artifacts.map((a) => a.fileName), INDEX_FILE] };
 }
 
+/** True when the command line asks for help (and is otherwise well formed). */
+export function wantsHelp(argv: string[]): boolean {
+    try {
+        return options(argv).help === true;
+    } catch {
+        return false;
+    }
+}
+
 if (require.main === module) {
+    if (wantsHelp(process.argv.slice(2))) {
+        process.stdout.write(HELP);
+        process.exit(0);
+    }
     try {
         const { outDir, files } = render(process.argv.slice(2));
         console.log(`wrote ${files.length} files to ${outDir}:\n  ${files.join("\n  ")}`);

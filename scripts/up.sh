@@ -3,7 +3,6 @@
 #   npm run up              → the dev stack
 #   npm run up -- --refresh → the dev stack, its state read afresh first (host ports Docker chose again)
 #   bash scripts/up.sh NAME → any stack (create Pulumi.NAME.yaml first, or it starts from the defaults)
-# Run from a fresh clone, the dev stack's Pulumi.dev.yaml is made from Pulumi.dev.example.yaml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stack="${1:-dev}"
@@ -17,10 +16,5 @@ pulumi_check_version || exit 1
 # Local state needs a passphrase for the kubeconfig secret: yours (PULUMI_CONFIG_PASSPHRASE or
 # PULUMI_CONFIG_PASSPHRASE_FILE), else an empty one.
 pulumi_default_passphrase
-# Stack files are not committed: `pulumi stack init` writes each developer's encryptionsalt into
-# them. A stack whose settings are shipped (the dev stack) starts from Pulumi.<stack>.example.yaml.
-if [ ! -e "Pulumi.$stack.yaml" ] && [ -e "Pulumi.$stack.example.yaml" ]; then
-    cp "Pulumi.$stack.example.yaml" "Pulumi.$stack.yaml"
-fi
 pulumi stack select --create "$stack"
 pulumi up --yes --stack "$stack" "$@"

@@ -12,12 +12,29 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { COMPONENTS, TracedComponent } from "../settings/settings";
+import { COMPONENTS, pinnedImage, TracedComponent } from "../settings/settings";
 import { EXIT, formatTable, verify, VerifyOutputs, VerifyReport } from "./verify-core";
 
 /** Pinned image of the pod verify runs. */
 export const ACTIVITY_IMAGE = "busybox:1.36.1";
-const USAGE = "usage: npm run verify -- (--stack NAME | --outputs FILE) [--json] [--timeout SECONDS] [--no-activity]";
+const USAGE = "usage: npm run verify -- (--stack NAME | --outputs FILE) [--json] [--timeout SECONDS] [--no-activity] [--pod-image IMAGE]";
+/** What --help prints. */
+export const HELP = `${USAGE}
+
+Makes the control plane work (a small test pod, created and deleted), then asks the stack's Jaeger
+for spans of every traced component, and says what is missing and its likely cause.
+
+  --stack NAME        read \`pulumi stack output --json --show-secrets --stack NAME\`
+  --outputs FILE      read a JSON file of those outputs
+  --json              one JSON report on stdout, errors included
+  --timeout SECONDS   the whole run's limit (default 180)
+  --no-activity       create no test pod; only ask Jaeger
+  --pod-image IMAGE   the test pod's image (default ${ACTIVITY_IMAGE}), e.g. a registry mirror's copy
+  -h, --help          print this and exit
+
+Exit codes: 0 every traced component has spans, 1 some are missing, 2 bad usage or outputs,
+3 Jaeger unreachable or answering wrongly.
+`;
 /** Jaeger's answers to verify's queries are small (num_traces=100); anything bigger is not one. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Longest --timeout taken: a day. */
@@ -83,7 +100,7 @@ function kubeconfigForKubectl(kubeconfig: string): { path: string; stdio: ("igno
 }
 
 /** `kubectl run … -- echo hi`, wait for it, delete it: the tutorials' way to make the control plane work. */
-export function podActivity(kubeconfig: string): (timeoutMs: number) => Promise<void> {
+export function podActivity(kubeconfig: string, image = ACTIVITY_IMAGE): (timeoutMs: number) => Promise<void> {
     return async (timeoutMs) => {
         const started = Date.now();
         const left = () => Math.max(1, timeoutMs - (Date.now() - started));
@@ -99,7 +116,7 @@ export function podActivity(kubeconfig: string): (timeoutMs: number) => Promise<
                 killSignal: "SIGKILL",
             });
         try {
-            const run = kubectl("run", pod, `--image=${ACTIVITY_IMAGE}`, "--restart=Never", "--command", "--", "echo", "hi");
+            const run = kubectl("run", pod, `--image=${image}`, "--restart=Never", "--command", "--", "echo", "hi");
             if (run.status !== 0) throw new Error(`kubectl run failed: ${(run.stderr || String(run.error ?? run.signal)).trim()}`);
             try {
                 // Its spans come whether or not the pod gets to finish; only the run above must succeed.
@@ -174,7 +191,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`verify: ${error}${withUsage ? `\n${USAGE}` : ""}`);
         return exitCode;
     };
-    let values: { stack?: string; outputs?: string; timeout?: string; json?: boolean; "no-activity"?: boolean };
+    let values: { stack?: string; outputs?: string; timeout?: string; json?: boolean; "no-activity"?: boolean; "pod-image"?: string; help?: boolean };
     try {
         values = parseArgs({
             args: argv,
@@ -184,6 +201,8 @@ export async function main(argv: string[]): Promise<number> {
                 timeout: { type: "string" },
                 json: { type: "boolean" },
                 "no-activity": { type: "boolean" },
+                "pod-image": { type: "string" },
+                help: { type: "boolean", short: "h" },
             },
             strict: true,
             allowPositionals: false,
@@ -191,7 +210,14 @@ export async function main(argv: string[]): Promise<number> {
     } catch (err) {
         return stop(EXIT.usage, (err as Error).message, true);
     }
+    if (values.help) {
+        process.stdout.write(HELP);
+        return EXIT.ok;
+    }
     if (!values.stack === !values.outputs) return stop(EXIT.usage, "give exactly one of --stack or --outputs", true);
+    const podImage = values["pod-image"] ?? ACTIVITY_IMAGE;
+    const imageProblem = pinnedImage(podImage);
+    if (imageProblem) return stop(EXIT.usage, `--pod-image ${podImage}: ${imageProblem}`, true);
     const timeoutText = values.timeout ?? "180";
     const timeoutSeconds = /^\d+(\.\d+)?$/.test(timeoutText) ? Number(timeoutText) : NaN;
     if (!(timeoutSeconds > 0 && timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
@@ -212,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
         outputs,
         {
             get: (url, timeoutMs) => httpGet(url, timeoutMs),
-            activity: noActivity ? async () => undefined : podActivity(outputs.kubeconfig!),
+            activity: noActivity ? async () => undefined : podActivity(outputs.kubeconfig!, podImage),
             now: () => Date.now(),
             sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         },

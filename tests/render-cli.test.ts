@@ -22,7 +22,7 @@ describe("npm run render", () => {
         const out = tmp();
         const { files } = render(["--stack", "dev", "--out", out]);
         const index = JSON.parse(fs.readFileSync(path.join(out, "render.json"), "utf8"));
-        expect(index).toMatchObject({ project: "kubetracing", stack: "dev", engine: "k3d", clusterName: "kubetracing-dev", network: "kubetracing-dev-net" });
+        expect(index).toMatchObject({ project: "kubetracing", stack: "dev", engine: "kind", clusterName: "kubetracing-dev", network: "kubetracing-dev-net" });
         for (const fileName of Object.values(index.artifacts) as string[]) expect(fs.existsSync(path.join(out, fileName))).toBe(true);
         expect(Object.keys(index.artifacts)).toEqual(
             expect.arrayContaining([
@@ -38,24 +38,15 @@ describe("npm run render", () => {
         expect(files).toContain("render.json");
     });
 
-    it("renders a stack without its own file (stack files are not committed) from its shipped example, and says so", () => {
-        // The dev stack is read this way in a fresh clone; a stack of the test's own keeps this checkout's Pulumi.dev.yaml out of it.
-        const stack = `kt-example-${process.pid}`;
-        const example = path.join(PROJECT_DIR, `Pulumi.${stack}.example.yaml`);
-        fs.writeFileSync(example, "config:\n  kubetracing:engine: kind\n");
-        try {
-            const out = tmp();
-            render(["--stack", stack, "--out", out]);
-            const index = JSON.parse(fs.readFileSync(path.join(out, "render.json"), "utf8"));
-            expect(index).toMatchObject({ stack, engine: "kind" });
-            expect(index.notes[0]).toBe(`no Pulumi.${stack}.yaml: read Pulumi.${stack}.example.yaml, the stack's shipped settings`);
-        } finally {
-            fs.rmSync(example, { force: true });
-        }
+    it.each([["--help"], ["-h"]])("%s prints the usage and options on stdout and exits 0", (flag) => {
+        const r = renderCli([flag]);
+        expect([r.status, r.stderr]).toEqual([0, ""]);
+        expect(r.stdout).toMatch(/^usage: npm run render -- \(--stack NAME \| --config Pulumi\.NAME\.yaml\) --out DIR\n/);
+        for (const option of ["  --stack", "  --config", "  --out", "-h, --help"]) expect(r.stdout).toContain(option);
     });
 
-    it("refuses a stack that has neither its file nor an example, naming both", () => {
-        expect(() => render(["--stack", "nofile", "--out", tmp()])).toThrow(/no stack file .*Pulumi\.nofile\.yaml \(nor Pulumi\.nofile\.example\.yaml\)/);
+    it("refuses a stack that has no file, naming the file", () => {
+        expect(() => render(["--stack", "nofile", "--out", tmp()])).toThrow(/no stack file .*Pulumi\.nofile\.yaml$/);
     });
 
     it("reads any Pulumi.<stack>.yaml with --config, kind included", () => {
@@ -137,7 +128,7 @@ describe("render --out", () => {
         ]);
         expect(fs.existsSync(path.join(out, "containerd-config-patch.toml"))).toBe(true);
         fs.writeFileSync(path.join(out, "mine.txt"), "kept");
-        render(["--stack", "dev", "--out", out]);
+        render(["--config", stackFile("config:\n  kubetracing:engine: k3d\n", "Pulumi.k3d-new.yaml"), "--out", out]);
         expect(fs.existsSync(path.join(out, "containerd-config-patch.toml"))).toBe(false);
         expect(fs.existsSync(path.join(out, "kind-config.yaml"))).toBe(false);
         expect(fs.readFileSync(path.join(out, "mine.txt"), "utf8")).toBe("kept");

@@ -1,6 +1,6 @@
 // verify against a fake Jaeger that answers like Jaeger's API v3 HTTP gateway
 // (cmd/query/app/apiv3/http_gateway.go): OTLP-JSON under "result", 404 {"error": …} when nothing matches.
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
@@ -302,6 +302,19 @@ describe("npm run verify (the CLI)", () => {
         expect(status).toBe(1);
     }, 20_000);
 
+    it.each([["--help"], ["-h"]])("%s prints the usage and options on stdout and exits 0, as a user runs it", (flag) => {
+        const r = spawnSync(path.join(PROJECT_DIR, "node_modules/.bin/ts-node"), ["--transpile-only", "--swc", "scripts/verify.ts", flag], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+            timeout: 60_000,
+        });
+        expect([r.status, r.stderr]).toEqual([0, ""]);
+        expect(r.stdout).toMatch(/^usage: npm run verify -- \(--stack NAME \| --outputs FILE\)/);
+        for (const option of ["  --stack", "  --outputs", "  --json", "  --timeout", "  --no-activity", "  --pod-image", "-h, --help"])
+            expect(r.stdout).toContain(option);
+        expect(r.stdout).toContain("Exit codes: 0 every traced component has spans");
+    });
+
     it("exits 3 when Jaeger does not answer", async () => {
         const code = await main(["--outputs", outputsFile(outputsFor("http://127.0.0.1:1")), "--no-activity", "--timeout", "1"]);
         expect(code).toBe(3);
@@ -318,6 +331,8 @@ describe("npm run verify (the CLI)", () => {
         [["--outputs", "x.json", "--timeout=-5"], /--timeout -5: expected a positive number/],
         [["--outputs", "x.json", "--timeout", "1e9"], /--timeout 1e9: expected a positive number/],
         [["--outputs", "x.json", "--timeout", "999999"], /--timeout 999999: expected a positive number of seconds, at most 86400/],
+        [["--outputs", "x.json", "--pod-image", "busybox"], /--pod-image busybox: pin an exact version/],
+        [["--outputs", "x.json", "--pod-image", "Busy Box:1"], /--pod-image Busy Box:1: not a valid image reference/],
     ])("exits 2 with the usage for %j", async (argv, message) => {
         expect(await main(argv as string[])).toBe(2);
         expect(err.join("\n")).toMatch(message);
