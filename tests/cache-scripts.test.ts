@@ -3,6 +3,7 @@
 // when their cache cannot be made or cannot be trusted (scripts/lib/cache.sh, trusted_cache).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR, useTempDirs } from "./helpers";
 
@@ -24,8 +25,19 @@ const SCRIPTS: CacheScript[] = [
     { name: "test-docker", args: ["start"], cacheVariable: "KUBETRACING_DOCKER_CACHE", inner: "trixie", rootFirst: true },
 ];
 
-const run = (script: CacheScript, cache: string, prefix: string[] = []) => {
-    const [command, ...args] = [...prefix, "bash", path.join(PROJECT_DIR, "scripts", `${script.name}.sh`), ...script.args];
+/**
+ * The scripts (and the tools/ pins they read) copied where every user can read them: another user
+ * cannot reach the checkout itself when it sits in a private directory (a 0700 home, a mktemp -d).
+ */
+function readableCopy(): string {
+    const root = tmp("readable");
+    for (let dir = root; dir !== path.dirname(dir) && dir.startsWith(os.tmpdir()) && dir !== os.tmpdir(); dir = path.dirname(dir)) fs.chmodSync(dir, 0o755);
+    for (const part of ["scripts", "tools"]) fs.cpSync(path.join(PROJECT_DIR, part), path.join(root, part), { recursive: true });
+    return root;
+}
+
+const run = (script: CacheScript, cache: string, prefix: string[] = [], checkout = PROJECT_DIR) => {
+    const [command, ...args] = [...prefix, "bash", path.join(checkout, "scripts", `${script.name}.sh`), ...script.args];
     return spawnSync(command, args, {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, [script.cacheVariable]: cache },
         encoding: "utf8",
@@ -39,7 +51,7 @@ describe.each(SCRIPTS.filter((s) => !s.rootFirst))("$name.sh, run by a user who 
         // As root, another user; otherwise a directory this user may not write to.
         const asOther = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
         if (!asOther.length) fs.chmodSync(parent, 0o555);
-        const r = run(script, path.join(parent, "cache"), asOther);
+        const r = run(script, path.join(parent, "cache"), asOther, asOther.length ? readableCopy() : PROJECT_DIR);
         expect(r.stderr).toMatch(
             new RegExp(`^${script.name}: cannot create the cache directory .*/cache as \\S+ \\(run as root, or set ${script.cacheVariable}`),
         );
