@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { createHash } from "crypto";
-import type { EngineScripts } from "../engine/engine-scripts";
+import { runScript, SCRIPT_VARIABLES, type EngineScripts } from "../engine/engine-scripts";
 import { KubeconfigError, normalizeKubeconfig } from "../stack/kubeconfig";
 import { formerChildAliases, formerComponentAliases } from "../stack/names";
 
@@ -17,16 +17,6 @@ export interface EngineClusterArgs {
     /** The logical name stacks made before LOGICAL_NAMES gave this component (stack/names.ts); the component and its children are aliased to it. */
     formerName?: string;
 }
-
-/** The environment variables that carry the engine scripts to the Commands. */
-export const SCRIPT_VARIABLES = {
-    create: "KUBETRACING_CREATE_SCRIPT",
-    delete: "KUBETRACING_DELETE_SCRIPT",
-    kubeconfig: "KUBETRACING_KUBECONFIG_SCRIPT",
-} as const;
-
-/** The one-line command that runs the script a variable holds (its name shows as $0 in bash's own messages). */
-export const runScript = (variable: string) => `exec /bin/bash -c "$${variable}" kubetracing`;
 
 /**
  * The one type of the cluster component, whichever the engine. The type is part of every URN

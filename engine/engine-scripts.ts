@@ -13,6 +13,20 @@ export interface EngineScripts {
     kubeconfig: string;
 }
 
+/**
+ * The environment variables that carry the scripts to the cluster's Commands, which run one-line
+ * commands (pulumi-command quotes the command in every failure message, so a whole script there
+ * buried the engine's own error).
+ */
+export const SCRIPT_VARIABLES = {
+    create: "KUBETRACING_CREATE_SCRIPT",
+    delete: "KUBETRACING_DELETE_SCRIPT",
+    kubeconfig: "KUBETRACING_KUBECONFIG_SCRIPT",
+} as const;
+
+/** The one-line command that runs the script a variable holds ($0 is "kubetracing" in bash's own messages). */
+export const runScript = (variable: string) => `exec /bin/bash -c "$${variable}" kubetracing`;
+
 /** Seconds each engine CLI call may take before the script gives up on it. */
 export interface ScriptTimeouts {
     /** `version`, listing clusters, reading the kubeconfig. */
