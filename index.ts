@@ -10,6 +10,9 @@ import { InClusterCollector } from "./components/in-cluster-collector";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "./config-files/in-cluster-collector";
 import { collectorEnvironment } from "./config-files/team-exporters";
 
+/** Whether an Output has a value: the SDK's Output carries it as a promise, not in its typings. */
+const outputIsKnown = (value: pulumi.Output<unknown>): Promise<boolean> => (value as unknown as { isKnown: Promise<boolean> }).isKnown;
+
 /**
  * Which config keys Pulumi holds as secrets (the SDK reads PULUMI_CONFIG_SECRET_KEYS for its own
  * getSecret; the function is exported but not in its typings). An exporter's header values must be.
@@ -63,28 +66,43 @@ const agent = rendered.inClusterCollector
     ? new InClusterCollector(LOGICAL_NAMES.agent, {
           kubeconfig: cluster.kubeconfig,
           clusterId: cluster.clusterId,
+          cluster: cluster.lifecycle,
           objects: rendered.inClusterCollector.objects,
           formerName: former.agent,
       })
     : undefined;
 
-export const jaegerUrl = backend.jaegerUiUrl;
-export const otlpGrpcEndpoint = backend.otlpGrpcEndpoint;
-export const otlpHttpEndpoint = backend.otlpHttpEndpoint;
-export const collectorNetworkGrpcEndpoint = backend.collectorNetworkGrpcEndpoint;
-export const collectorNetworkHttpEndpoint = backend.collectorNetworkHttpEndpoint;
-export const dockerNetwork = backend.networkName;
-export const kubeconfig = cluster.kubeconfig;
-export const clusterName = cluster.clusterName;
-export const engine = settings.engine;
-export const kubernetesVersion = settings.release.kubernetes;
-export const nodeImage = settings.nodeImage;
-export const tracedComponents = settings.tracedComponents;
-export const samplingRatePerMillion = rendered.samplingRatePerMillion;
-export const bundledVersions = rendered.bundledVersions;
-/** Traced components this node image cannot make send spans, with why: read by `npm run verify`. */
-export const tracingGaps = rendered.tracingGaps;
-/** Names of the team backends the Collector also sends every span to (never their headers). */
-export const exporters = rendered.exporterNames;
-/** Present only with inClusterCollector: how a pod reaches the agent on its node. */
-export const inClusterOtlpEndpoint = agent?.daemonSet.metadata.name.apply(() => IN_CLUSTER_OTLP_ENDPOINT);
+/**
+ * The stack outputs (names and types: stack/outputs-contract.ts). One a setting turns off is left out,
+ * not exported as undefined (which the SDK warns about on every run); so is one whose resource this
+ * update did not create (a `--target`ed up), which would otherwise be stored as the SDK's unknown
+ * placeholder and handed to other stacks as if it were a value. A preview keeps every output, known or not.
+ */
+const outputs: Record<string, unknown> = {
+    ...(backend.jaegerUiUrl ? { jaegerUrl: backend.jaegerUiUrl } : {}),
+    otlpGrpcEndpoint: backend.otlpGrpcEndpoint,
+    otlpHttpEndpoint: backend.otlpHttpEndpoint,
+    collectorNetworkGrpcEndpoint: backend.collectorNetworkGrpcEndpoint,
+    collectorNetworkHttpEndpoint: backend.collectorNetworkHttpEndpoint,
+    dockerNetwork: backend.networkName,
+    kubeconfig: cluster.kubeconfig,
+    clusterName: cluster.clusterName,
+    engine: settings.engine,
+    kubernetesVersion: settings.release.kubernetes,
+    nodeImage: settings.nodeImage,
+    tracedComponents: settings.tracedComponents,
+    samplingRatePerMillion: rendered.samplingRatePerMillion,
+    bundledVersions: rendered.bundledVersions,
+    /** Traced components this node image cannot make send spans, with why: read by `npm run verify`. */
+    tracingGaps: rendered.tracingGaps,
+    /** Names of the team backends the Collector also sends every span to (never their headers). */
+    exporters: rendered.exporterNames,
+    /** Present only with inClusterCollector: how a pod reaches the agent on its node. */
+    ...(agent ? { inClusterOtlpEndpoint: agent.daemonSet.metadata.name.apply(() => IN_CLUSTER_OTLP_ENDPOINT) } : {}),
+};
+
+export = async (): Promise<Record<string, unknown>> => {
+    if (pulumi.runtime.isDryRun()) return outputs;
+    const known = await Promise.all(Object.values(outputs).map((value) => (pulumi.Output.isInstance(value) ? outputIsKnown(value) : true)));
+    return Object.fromEntries(Object.entries(outputs).filter((_, i) => known[i]));
+};

@@ -50,7 +50,10 @@ export function formerClusterAliases(formerName: string | undefined): pulumi.Ali
  * `workers` workers. The engine-specific parts are in the rendered scripts.
  */
 export class EngineCluster extends pulumi.ComponentResource {
+    /** Known once the cluster exists (read with its kubeconfig), so a stack whose cluster was never created claims no name. */
     readonly clusterName: pulumi.Output<string>;
+    /** The Command that owns the cluster: objects that live only inside the cluster go with its delete (deletedWith). */
+    readonly lifecycle: pulumi.Resource;
     /** New each time the cluster is created: what Kubernetes providers key their replacement on. */
     readonly clusterId: pulumi.Output<string>;
     /** Secret: never shown in a diff or a log. Normalized: names fixed per stack (stack/kubeconfig.ts). */
@@ -113,9 +116,9 @@ export class EngineCluster extends pulumi.ComponentResource {
         );
 
         this.clusterId = cluster.id;
-        // Known in a preview too (a resource's URN is, its id is not); whatever takes it as an input
-        // still depends on the cluster Command.
-        this.clusterName = cluster.urn.apply(() => args.clusterName);
+        this.lifecycle = cluster;
+        // From the kubeconfig Command's id (not its stdout, which is secret): unknown until the cluster exists.
+        this.clusterName = kubeconfig.id.apply(() => args.clusterName);
         this.kubeconfig = pulumi.secret(
             kubeconfig.stdout.apply((text) => {
                 try {

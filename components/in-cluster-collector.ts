@@ -8,6 +8,12 @@ export interface InClusterCollectorArgs {
     kubeconfig: pulumi.Input<string>;
     /** Changes only when the cluster itself is replaced; the provider, and every object, is replaced with it. */
     clusterId: pulumi.Input<string>;
+    /**
+     * The resource whose delete takes the cluster with it. The objects live only inside the cluster, so
+     * when it goes (destroyed or replaced) the engine skips their deletes (deletedWith): a delete through
+     * the provider of a replaced cluster fails ("grpc: the client connection is closing").
+     */
+    cluster: pulumi.Resource;
     /** Rendered by config-files/in-cluster-collector.ts. */
     objects: InClusterObjects;
     /** The logical name stacks made before LOGICAL_NAMES gave this component (stack/names.ts); the component and its children are aliased to it. */
@@ -40,10 +46,12 @@ export class InClusterCollector extends pulumi.ComponentResource {
                 replacementTrigger: args.clusterId,
             },
         );
+        // Removing only the agent (inClusterCollector: false) still deletes them: the cluster is not being deleted then.
         const opts_ = (part: string, dependsOn: pulumi.Resource[] = []) => ({
             parent: this,
             provider,
             dependsOn,
+            deletedWith: args.cluster,
             aliases: formerChildAliases(args.formerName, part),
         });
         const o = args.objects;

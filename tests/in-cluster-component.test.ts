@@ -54,6 +54,16 @@ describe.each([true, false])("in-cluster collector under mocks, preview=%s", (pr
         expect(provider.dependencies.some((d) => d.endsWith("::kubernetes-kubeconfig"))).toBe(true);
     });
 
+    // The objects live only inside the cluster: when the cluster Command goes (destroyed or replaced), the engine
+    // skips their deletes instead of sending them through the provider of a cluster that is gone.
+    it("deletes every object with the cluster Command, not through its provider", () => {
+        const cluster = named(regs, "kubernetes-cluster");
+        const objects = regs.filter((x) => x.type.startsWith("kubernetes:"));
+        expect(objects.map((o) => [o.name, o.deletedWith])).toEqual(objects.map((o) => [o.name, cluster.urn]));
+        expect(cluster.urn).toMatch(/::kubernetes-cluster$/);
+        expect(named(regs, "node-agent-provider").deletedWith).toBe("");
+    });
+
     it("exports how pods reach the agent", async () => {
         if (preview) return expect(outputs.inClusterOtlpEndpoint).toBeDefined();
         const endpoint = await valueOf(outputs.inClusterOtlpEndpoint);

@@ -34,6 +34,8 @@ export interface Registration {
     provider: string;
     /** customTimeouts as sent ("" where unset). */
     customTimeouts: { create: string; update: string; delete: string };
+    /** The URN of the resource whose delete takes this one with it ("" where unset). */
+    deletedWith: string;
 }
 
 export interface ProgramRun {
@@ -82,12 +84,14 @@ export interface RunOptions {
     kubeconfigText?: string;
     /** Config keys set as secrets (`pulumi config set --secret`), with or without the namespace. */
     secretKeys?: string[];
+    /** Resources (by name) the engine does not create in this update, as in a `--target`ed up: their outputs are unknown. */
+    skipped?: string[];
 }
 
 const compiled = new Map<string, string>();
 
 /** Runs a TypeScript module's top-level code afresh, its imports resolved from this file's registry. */
-function evaluateProgram(file: string): Record<string, any> {
+function evaluateProgram(file: string): Record<string, any> | (() => Promise<Record<string, any>>) {
     let code = compiled.get(file);
     if (code === undefined) {
         code = transformSync(fs.readFileSync(file, "utf8"), {
@@ -97,7 +101,7 @@ function evaluateProgram(file: string): Record<string, any> {
         }).code;
         compiled.set(file, code);
     }
-    const module = { exports: {} as Record<string, any> };
+    const module = { exports: {} as Record<string, any> | (() => Promise<Record<string, any>>) };
     const localRequire = (spec: string) => require(spec.startsWith(".") ? path.resolve(path.dirname(file), spec) : spec);
     new Function("exports", "require", "module", "__filename", "__dirname", code)(module.exports, localRequire, module, file, path.dirname(file));
     return module.exports;
@@ -134,6 +138,8 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
                     state.ports = (args.inputs.ports ?? []).map((p: any, i: number) => ({ ...p, external: p.external ?? 32768 + i }));
                 }
                 if (args.type === "command:local:Command" && args.name.endsWith("-kubeconfig")) state.stdout = opts.kubeconfigText ?? FAKE_KUBECONFIG;
+                // The engine answers a skipped resource with no id and unknown outputs (the SDK reads the sentinel as unknown).
+                if (opts.skipped?.includes(args.name)) return { id: undefined as unknown as string, state: { stdout: rpc.unknownValue } };
                 return opts.preview ? { id: undefined as unknown as string, state: args.inputs } : { id: `${args.name}-id`, state };
             },
             call: (args) => args.inputs,
@@ -159,6 +165,7 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
             aliases: [],
             replacementTrigger: undefined,
             customTimeouts: { create: "", update: "", delete: "" },
+            deletedWith: "",
             ...extra,
         });
     const originalRegister = monitor.registerResource.bind(monitor);
@@ -171,10 +178,13 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
             aliases: req.getAliasesList().map((a: any) => a.toObject()),
             replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
             customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
+            deletedWith: req.getDeletedwith(),
         });
         const registration = registrations[registrations.length - 1];
         return originalRegister(req, (err: unknown, resp: any) => {
             if (resp) registration.urn = resp.getUrn();
+            // As the engine marks a resource it skipped (RegisterResourceResponse.unknown): the SDK then keeps its unknowns.
+            if (resp && opts.skipped?.includes(req.getName())) resp.setUnknown(true);
             callback(err, resp);
         });
     };
@@ -186,7 +196,9 @@ async function runOnce(config: Record<string, string>, opts: RunOptions): Promis
     };
     let outputs: Record<string, any>;
     try {
-        outputs = evaluateProgram(programFile(opts.program));
+        const exported = evaluateProgram(programFile(opts.program));
+        // As the SDK does (cmd/run/run.js): a module that exports a function has its result, awaited, as the outputs.
+        outputs = typeof exported === "function" ? await exported() : exported;
     } catch (err) {
         await runtimeSettings.waitForRPCs().catch(() => undefined);
         throw Object.assign(err as Error, { registrations });
