@@ -17,59 +17,74 @@ interface InClusterOtlpEndpoint {
 }
 
 const config = new pulumi.Config();
-const tracing = new pulumi.StackReference(config.require("tracingStack"));
-// Names typed by the contract: a renamed output fails to compile here.
-const output = (name: StackOutputName) => tracing.requireOutput(name);
+const tracingStack = config.require("tracingStack");
+const tracing = new pulumi.StackReference(tracingStack);
 
-const kubeconfig = output("kubeconfig") as pulumi.Output<string>;
-const endpoint = output("inClusterOtlpEndpoint") as pulumi.Output<InClusterOtlpEndpoint>;
-const provider = new k8s.Provider("traced-cluster", { kubeconfig });
+/**
+ * An output of the tracing stack, or one clear line when it has none. (requireOutput rejects an Output
+ * with an error whose formatting took Node 20 up to a minute and 3.6 GB before it gave up.) The names
+ * are typed by the contract: a renamed output fails to compile here.
+ */
+async function required<T>(name: StackOutputName, hint: string): Promise<pulumi.Output<pulumi.Unwrap<T>>> {
+    const details = await tracing.getOutputDetails(name);
+    if (details.secretValue !== undefined) return pulumi.secret(details.secretValue as T);
+    if (details.value !== undefined) return pulumi.output(details.value as T);
+    throw new pulumi.RunError(`the tracing stack ${tracingStack} has no output ${name}: ${hint}`);
+}
 
-const labels = { app: "telemetrygen" };
-const app = new k8s.apps.v1.Deployment(
-    "telemetrygen",
-    {
-        metadata: { labels },
-        spec: {
-            replicas: 1,
-            selector: { matchLabels: labels },
-            template: {
-                metadata: { labels },
-                spec: {
-                    containers: [
-                        {
-                            name: "telemetrygen",
-                            image: TELEMETRYGEN_IMAGE,
-                            // Kubernetes expands $(HOST_IP) in args from the env below.
-                            args: [
-                                "traces",
-                                "--otlp-insecure",
-                                "--otlp-endpoint",
-                                endpoint.grpc,
-                                "--rate",
-                                "1",
-                                "--duration",
-                                "87600h",
-                                "--service",
-                                "kubetracing-consumer",
-                            ],
-                            env: [
-                                { name: endpoint.hostIpEnv, valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
-                                // For SDK-instrumented apps the same endpoint, as the standard variable:
-                                { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: endpoint.http },
-                            ],
-                            resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                        },
-                    ],
+export = async () => {
+    const kubeconfig = await required<string>("kubeconfig", "its cluster does not exist (run `pulumi up` there first)");
+    const endpoint = await required<InClusterOtlpEndpoint>(
+        "inClusterOtlpEndpoint",
+        "it runs no node agent (set kubetracing:inClusterCollector true there and run `pulumi up`)",
+    );
+    const provider = new k8s.Provider("traced-cluster", { kubeconfig });
+
+    const labels = { app: "telemetrygen" };
+    const app = new k8s.apps.v1.Deployment(
+        "telemetrygen",
+        {
+            metadata: { labels },
+            spec: {
+                replicas: 1,
+                selector: { matchLabels: labels },
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        containers: [
+                            {
+                                name: "telemetrygen",
+                                image: TELEMETRYGEN_IMAGE,
+                                // Kubernetes expands $(HOST_IP) in args from the env below.
+                                args: [
+                                    "traces",
+                                    "--otlp-insecure",
+                                    "--otlp-endpoint",
+                                    endpoint.grpc,
+                                    "--rate",
+                                    "1",
+                                    "--duration",
+                                    "87600h",
+                                    "--service",
+                                    "kubetracing-consumer",
+                                ],
+                                env: [
+                                    { name: endpoint.hostIpEnv, valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+                                    // For SDK-instrumented apps the same endpoint, as the standard variable:
+                                    { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: endpoint.http },
+                                ],
+                                resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                            },
+                        ],
+                    },
                 },
             },
         },
-    },
-    { provider },
-);
+        { provider },
+    );
 
-// What was deployed, as the cluster reports it, and where to look for its spans.
-export const deployment = app.metadata.name;
-export const namespace = app.metadata.namespace;
-// Absent when the tracing stack runs no local Jaeger (localJaeger: false): its spans go to a team backend.
-export const jaegerUrl = tracing.getOutput("jaegerUrl" satisfies StackOutputName);
+    // What was deployed, as the cluster reports it, and where to look for its spans. jaegerUrl is left out
+    // when the tracing stack runs no local Jaeger (localJaeger: false): its spans go to a team backend.
+    const jaegerUrl = (await tracing.getOutputDetails("jaegerUrl" satisfies StackOutputName)).value as string | undefined;
+    return { deployment: app.metadata.name, namespace: app.metadata.namespace, ...(jaegerUrl ? { jaegerUrl: pulumi.output(jaegerUrl) } : {}) };
+};
