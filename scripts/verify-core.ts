@@ -27,11 +27,24 @@ export interface HttpResponse {
     body: string;
 }
 
+/** What verify's own work in the cluster left to look for. */
+export interface Activity {
+    /** When the cluster was created (its kube-system namespace): spans that started before are an earlier cluster's. */
+    clusterCreatedMs: number;
+    /** The W3C trace id every request of the test activity carried in its traceparent. */
+    traceId: string;
+    /** The test pod, created and deleted. */
+    pod: { namespace: string; name: string; uid: string };
+}
+
 export interface VerifyIO {
     /** GET a URL within timeoutMs (the whole answer, not just its start); rejects when nothing (or too much) answers. */
     get(url: string, timeoutMs: number): Promise<HttpResponse>;
-    /** Create and delete a small pod within timeoutMs, so the control plane has something to trace; rejects when it cannot. */
-    activity(timeoutMs: number): Promise<void>;
+    /**
+     * Create and delete a small pod within timeoutMs, so the control plane has something to trace; rejects
+     * when it cannot. Undefined when verify was told not to touch the cluster (--no-activity).
+     */
+    activity(timeoutMs: number): Promise<Activity | undefined>;
     now(): number;
     sleep(ms: number): Promise<void>;
 }
@@ -60,6 +73,10 @@ export interface ComponentResult {
 export interface VerifyReport {
     exitCode: 0 | 1 | 2 | 3;
     jaegerUrl: string;
+    /** Spans that started before this are not counted: the cluster's creation (an earlier cluster's spans stay in Jaeger), else the lookback. */
+    countedSince?: string;
+    /** The trace id the test activity's requests carried (with the activity only). */
+    traceId?: string;
     components: ComponentResult[];
     /** The team backends the Collector also sends to, named so the reader knows they were not checked. */
     exporters?: string[];
@@ -221,14 +238,17 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
     } catch (err) {
         return jaegerFailure(err, "did not answer");
     }
+    let activity: Activity | undefined;
     try {
-        await io.activity(timeLeft());
+        activity = await io.activity(timeLeft());
     } catch (err) {
         return failed(
             EXIT.usage,
             `could not create the test pod with the stack's kubeconfig: ${(err as Error).message}; pass --no-activity to look for spans without it`,
         );
     }
+    // Jaeger outlives a replaced cluster: only spans of this one count.
+    const since = Math.max(io.now() - options.lookbackMs, activity?.clusterCreatedMs ?? 0);
     for (;;) {
         for (const component of pending()) {
             if (timeLeft() <= 0) break;
@@ -236,7 +256,7 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
             const now = io.now();
             const url =
                 `${jaegerUrl}/api/v3/traces?query.service_name=${encodeURIComponent(service)}` +
-                `&query.start_time_min=${iso(now - options.lookbackMs)}&query.start_time_max=${iso(now + 60_000)}&query.num_traces=100`;
+                `&query.start_time_min=${iso(since)}&query.start_time_max=${iso(now + 60_000)}&query.num_traces=100`;
             let spans: JaegerSpan[];
             try {
                 spans = spansOfTracesResponse(await io.get(url, requestTimeout()), service);
@@ -265,7 +285,14 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
     }
     const components = outputs.tracedComponents.map((c) => results.get(c)!);
     const exporters = outputs.exporters?.length ? { exporters: outputs.exporters } : {};
-    return { exitCode: components.every((c) => c.spans > 0 || c.expectedMissing) ? EXIT.ok : EXIT.missing, jaegerUrl, components, ...exporters };
+    return {
+        exitCode: components.every((c) => c.spans > 0 || c.expectedMissing) ? EXIT.ok : EXIT.missing,
+        jaegerUrl,
+        countedSince: iso(since),
+        ...(activity ? { traceId: activity.traceId } : {}),
+        components,
+        ...exporters,
+    };
 }
 
 export function formatTable(report: VerifyReport): string {

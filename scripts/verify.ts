@@ -7,13 +7,13 @@
 // node image cannot trace, listed in the tracingGaps output, is reported but fails nothing), 1 some
 // missing, 2 bad usage or outputs (or the test pod could not be made, or the stack runs no local
 // Jaeger), 3 Jaeger unreachable or answering wrongly.
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { parseArgs } from "util";
 import { COMPONENTS, pinnedImage, TracedComponent } from "../settings/settings";
-import { EXIT, formatTable, verify, VerifyOutputs, VerifyReport } from "./verify-core";
+import { Activity, EXIT, formatTable, verify, VerifyOutputs, VerifyReport } from "./verify-core";
+import { kubeApiFrom } from "./kube-api";
 
 /** Pinned image of the pod verify runs. */
 export const ACTIVITY_IMAGE = "busybox:1.36.1";
@@ -66,67 +66,63 @@ export async function httpGet(url: string, timeoutMs: number, maxBytes = MAX_BOD
     }
 }
 
-/**
- * The kubeconfig (the cluster's admin credentials) as a path kubectl can read more than once (it
- * does) that leaves nothing behind however verify ends. On Linux the file is unlinked at once and
- * reached through the descriptor kubectl inherits as fd 3; elsewhere it lives in a private temp
- * directory until verify exits, is interrupted or is terminated.
- */
-function kubeconfigForKubectl(kubeconfig: string): { path: string; stdio: ("ignore" | "pipe" | number)[]; close(): void } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubetracing-verify-"));
-    const file = path.join(dir, "kubeconfig");
-    fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
-    if (process.platform === "linux") {
-        const fd = fs.openSync(file, "r");
-        fs.rmSync(dir, { recursive: true, force: true });
-        return { path: "/dev/fd/3", stdio: ["ignore", "pipe", "pipe", fd], close: () => fs.closeSync(fd) };
-    }
-    const remove = () => fs.rmSync(dir, { recursive: true, force: true });
-    const onSignal = (signal: NodeJS.Signals) => {
-        remove();
-        process.kill(process.pid, signal);
-    };
-    process.once("exit", remove);
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, onSignal);
-    return {
-        path: file,
-        stdio: ["ignore", "pipe", "pipe"],
-        close: () => {
-            remove();
-            process.off("exit", remove);
-            for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, onSignal);
-        },
-    };
+/** The fields of the API server's answers the test activity reads. */
+interface KubeObject {
+    metadata?: { uid?: string; creationTimestamp?: string };
+    status?: { phase?: string };
 }
 
-/** `kubectl run … -- echo hi`, wait for it, delete it: the tutorials' way to make the control plane work. */
-export function podActivity(kubeconfig: string, image = ACTIVITY_IMAGE): (timeoutMs: number) => Promise<void> {
+/** A W3C traceparent: version 00, a trace id, a parent span id, sampled. */
+export function newTraceparent(): { traceId: string; header: string } {
+    const traceId = randomBytes(16).toString("hex");
+    return { traceId, header: `00-${traceId}-${randomBytes(8).toString("hex")}-01` };
+}
+
+/**
+ * The test pod, created, awaited and deleted through the API server with the stack's kubeconfig, every
+ * request carrying one traceparent: a caller in system:masters (or system:monitoring) has the API server
+ * join that trace, any other caller gets a trace of the API server's own with a link to it
+ * (k8s.io/apiserver pkg/endpoints/filters/traces.go, notSystemPrivilegedGroup). Also reads when the
+ * cluster was created, so spans of an earlier cluster in the same Jaeger do not count.
+ */
+export function podActivity(kubeconfig: string, image = ACTIVITY_IMAGE): (timeoutMs: number) => Promise<Activity> {
     return async (timeoutMs) => {
         const started = Date.now();
         const left = () => Math.max(1, timeoutMs - (Date.now() - started));
-        const pod = `kubetracing-verify-${Date.now().toString(36)}`;
-        const config = kubeconfigForKubectl(kubeconfig);
-        // env passed on purpose: kubectl is looked up on this process's PATH as it is now.
-        const kubectl = (...args: string[]) =>
-            spawnSync("kubectl", ["--kubeconfig", config.path, ...args], {
-                stdio: config.stdio,
-                env: process.env,
-                encoding: "utf8",
-                timeout: left(),
-                killSignal: "SIGKILL",
-            });
+        const api = kubeApiFrom(kubeconfig);
+        const trace = newTraceparent();
+        const call = async (method: string, path: string, body?: unknown): Promise<KubeObject> => {
+            const answer = await api.request(method, path, { body, headers: { traceparent: trace.header }, timeoutMs: Math.min(10_000, left()) });
+            if (answer.status >= 300) throw new Error(`${method} ${path} answered HTTP ${answer.status}: ${answer.body.slice(0, 300)}`);
+            return JSON.parse(answer.body);
+        };
+        const kubeSystem = await call("GET", "/api/v1/namespaces/kube-system");
+        const namespace = "default";
+        const name = `kubetracing-verify-${Date.now().toString(36)}`;
+        const pod = await call("POST", `/api/v1/namespaces/${namespace}/pods`, {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name, labels: { "app.kubernetes.io/managed-by": "kubetracing-verify" } },
+            spec: {
+                restartPolicy: "Never",
+                terminationGracePeriodSeconds: 0,
+                containers: [{ name: "verify", image, command: ["echo", "hi"] }],
+            },
+        });
         try {
-            const run = kubectl("run", pod, `--image=${image}`, "--restart=Never", "--command", "--", "echo", "hi");
-            if (run.status !== 0) throw new Error(`kubectl run failed: ${(run.stderr || String(run.error ?? run.signal)).trim()}`);
-            try {
-                // Its spans come whether or not the pod gets to finish; only the run above must succeed.
-                kubectl("wait", `pod/${pod}`, "--for=jsonpath={.status.phase}=Succeeded", `--timeout=${Math.ceil(Math.min(120_000, left()) / 1000)}s`);
-            } finally {
-                kubectl("delete", "pod", pod, "--wait=true", `--timeout=${Math.ceil(Math.min(60_000, left()) / 1000)}s`);
+            // Its spans come whether or not the pod gets to finish; the create above must succeed.
+            const until = Date.now() + Math.min(120_000, left());
+            while (Date.now() < until) {
+                const phase = (await call("GET", `/api/v1/namespaces/${namespace}/pods/${name}`)).status?.phase;
+                if (phase === "Succeeded" || phase === "Failed") break;
+                await new Promise((r) => setTimeout(r, 1000));
             }
         } finally {
-            config.close();
+            await call("DELETE", `/api/v1/namespaces/${namespace}/pods/${name}`).catch(() => undefined);
         }
+        const clusterCreatedMs = Date.parse(kubeSystem.metadata?.creationTimestamp ?? "");
+        if (Number.isNaN(clusterCreatedMs)) throw new Error("the API server's kube-system namespace has no creationTimestamp");
+        return { clusterCreatedMs, traceId: trace.traceId, pod: { namespace, name, uid: pod.metadata?.uid ?? "" } };
     };
 }
 
@@ -231,9 +227,6 @@ export async function main(argv: string[]): Promise<number> {
         return stop(EXIT.usage, `cannot use the stack outputs: ${(err as Error).message}`);
     }
     const noActivity = values["no-activity"] === true || !outputs.kubeconfig;
-    if (!noActivity && spawnSync("kubectl", ["version", "--client"], { env: process.env, stdio: "ignore" }).status !== 0) {
-        return stop(EXIT.usage, "kubectl is not on PATH (needed to create the test pod); install it or pass --no-activity");
-    }
     const report = await verify(
         outputs,
         {

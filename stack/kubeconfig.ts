@@ -54,16 +54,28 @@ function parseKubeconfigText(text: string): Record<string, unknown> {
     return doc as Record<string, unknown>;
 }
 
-export function normalizeKubeconfig(text: string, name: string): string {
+/** What the kubeconfig's current context reaches: its cluster (server, CA) and user (credentials) entries, as written. */
+export interface CurrentContext {
+    cluster: Record<string, unknown>;
+    user: Record<string, unknown>;
+}
+
+export function currentContext(text: string): CurrentContext {
     const doc = parseKubeconfigText(text);
     const list = (key: string) => (Array.isArray(doc[key]) ? doc[key] : []);
     const contexts = list("contexts") as Named<{ cluster: string; user: string }>[];
     const current = contexts.find((c) => c.name === doc["current-context"]) ?? (contexts.length === 1 ? contexts[0] : undefined);
     const cluster = list("clusters").find((c: Named<unknown>) => c?.name === current?.context?.cluster)?.cluster;
     const user = list("users").find((u: Named<unknown>) => u?.name === current?.context?.user)?.user;
-    if (!current || !cluster || !user) {
+    const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+    if (!current || !isMap(cluster) || !isMap(user)) {
         throw new KubeconfigError("has no current context with a cluster and a user");
     }
+    return { cluster, user };
+}
+
+export function normalizeKubeconfig(text: string, name: string): string {
+    const { cluster, user } = currentContext(text);
     return toYaml({
         apiVersion: "v1",
         kind: "Config",

@@ -3,6 +3,8 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
+import * as https from "https";
+import { stringify as toYaml } from "yaml";
 import * as path from "path";
 import { EXIT, formatTable, spansOfTracesResponse, verify, VerifyIO, VerifyOutputs } from "../scripts/verify-core";
 import { httpGet, main, podActivity } from "../scripts/verify";
@@ -106,7 +108,10 @@ function fakeIO(onSleep: (elapsedMs: number) => void = () => undefined): VerifyI
     const io = {
         activities: 0,
         get: httpGet,
-        activity: async () => void io.activities++,
+        activity: async () => {
+            io.activities++;
+            return undefined;
+        },
         now: () => now,
         sleep: async (ms: number) => {
             now += ms;
@@ -470,98 +475,214 @@ describe("npm run verify (the CLI)", () => {
     });
 });
 
-describe("the test pod", () => {
-    /** A fake kubectl: logs its arguments and what it read as kubeconfig; `run` fails or hangs on request. */
-    const fakeKubectl = (behaviour: "ok" | "fail" | "hang") => {
-        const dir = tempDir("kubectl");
-        const log = path.join(dir, "calls.log");
-        process.env.PATH = `${dir}:${originalPath}`;
-        fs.writeFileSync(
-            path.join(dir, "kubectl"),
-            `#!/bin/bash
-if [ "$1" = version ]; then exit 0; fi
-[ "$1" = --kubeconfig ] && config=$2 && shift 2
-echo "$* | kubeconfig=$config | $(cat "$config" | head -c 200 | tr '\\n' ' ')" >> ${log}
-if [ "$1" = run ]; then
-  ${{ ok: ":", fail: 'echo "error: You must be logged in to the server (Unauthorized)" >&2; exit 1', hang: `echo $$ > ${dir}/run.pid; exec sleep 60` }[behaviour]}
-fi
-exit 0
-`,
-            { mode: 0o755 },
+/**
+ * A fake API server over TLS with a certificate made here (openssl), which asks for the client's
+ * certificate, records each request with its traceparent, and answers the pod's lifecycle.
+ */
+class FakeApiServer {
+    requests: { method: string; path: string; traceparent?: string; body: any; clientCert: boolean; authorization?: string }[] = [];
+    /** HTTP status for the pod's create. */
+    createStatus = 201;
+    private server?: https.Server;
+    url = "";
+    ca = "";
+    clientCert = "";
+    clientKey = "";
+
+    async start() {
+        const dir = tempDir("pki");
+        const openssl = (...args: string[]) => {
+            const r = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
+            if (r.status !== 0) throw new Error(`openssl ${args.join(" ")}: ${r.stderr}`);
+        };
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=fake-ca");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
+        fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        openssl(
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "1",
+            "-extfile",
+            "san.ext",
         );
-        return { dir, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []) };
-    };
-    const originalPath = process.env.PATH;
-    afterEach(() => {
-        process.env.PATH = originalPath;
-    });
-    const KUBECONFIG = "apiVersion: v1\nusers: [{name: u, user: {client-key-data: S0VZLVNFQ1JFVA==}}]\n";
-    let jaeger: FakeJaeger;
-    beforeEach(async () => (jaeger = await new FakeJaeger().start()));
-    afterEach(() => jaeger.close());
-
-    it("hands kubectl the kubeconfig through an inherited descriptor of an already unlinked file", async () => {
-        const kubectl = fakeKubectl("ok");
-        await podActivity(KUBECONFIG)(10_000);
-        const calls = kubectl.calls();
-        expect(calls.map((c) => c.split(" ")[0])).toEqual(["run", "wait", "delete"]);
-        for (const c of calls) expect(c).toContain("kubeconfig=/dev/fd/3 | apiVersion: v1 users: [{name: u, user: {client-key-data: S0VZLVNFQ1JFVA==}}]");
-        expect(calls[0]).toMatch(/^run kubetracing-verify-\w+ --image=busybox:1\.36\.1 --restart=Never --command -- echo hi/);
-    }, 20_000);
-
-    it("exits 2 with a JSON report when kubectl run fails", async () => {
-        const kubectl = fakeKubectl("fail");
-        const f = path.join(tempDir("outputs"), "outputs.json");
-        fs.writeFileSync(f, JSON.stringify({ ...outputsFor(jaeger.url), kubeconfig: KUBECONFIG }));
-        const out: string[] = [];
-        jest.spyOn(process.stdout, "write").mockImplementation((s: any) => (out.push(String(s)), true));
-        try {
-            expect(await main(["--outputs", f, "--json", "--timeout", "5"])).toBe(2);
-        } finally {
-            jest.restoreAllMocks();
-        }
-        expect(JSON.parse(out.join(""))).toMatchObject({
-            exitCode: 2,
-            error: expect.stringMatching(
-                /could not create the test pod with the stack's kubeconfig: kubectl run failed: error: You must be logged in .*; pass --no-activity/,
-            ),
-        });
-        expect(kubectl.calls().map((c) => c.split(" ")[0])).toEqual(["run"]);
-    }, 20_000);
-
-    it("a killed verify leaves no kubeconfig behind", async () => {
-        const kubectl = fakeKubectl("hang");
-        const tmp = tempDir("child-tmp");
-        const f = path.join(tempDir("outputs"), "outputs.json");
-        fs.writeFileSync(f, JSON.stringify({ ...outputsFor(jaeger.url), kubeconfig: KUBECONFIG }));
-        const child = spawn(
-            path.join(PROJECT_DIR, "node_modules/.bin/ts-node"),
-            ["--transpile-only", "--swc", "scripts/verify.ts", "--outputs", f, "--timeout", "30"],
-            {
-                cwd: PROJECT_DIR,
-                env: { ...process.env, TMPDIR: tmp, TEMP: tmp, TMP: tmp },
-                stdio: "ignore",
+        openssl(
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "client.key",
+            "-out",
+            "client.csr",
+            "-subj",
+            "/O=kubeadm:cluster-admins/CN=kubernetes-admin",
+        );
+        openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.crt", "-days", "1");
+        const read = (f: string) => fs.readFileSync(path.join(dir, f), "utf8");
+        [this.ca, this.clientCert, this.clientKey] = [read("ca.crt"), read("client.crt"), read("client.key")];
+        this.server = https.createServer(
+            { key: read("server.key"), cert: read("server.crt"), ca: this.ca, requestCert: true, rejectUnauthorized: false },
+            (req, res) => {
+                let body = "";
+                req.on("data", (d) => (body += d));
+                req.on("end", () => this.answer(req, body, res));
             },
         );
-        const exited = new Promise((r) => child.on("exit", r));
-        for (let i = 0; i < 200 && !kubectl.calls().some((c) => c.startsWith("run")); i++) await new Promise((r) => setTimeout(r, 50));
-        expect(kubectl.calls().some((c) => c.startsWith("run"))).toBe(true);
-        child.kill("SIGTERM");
-        await exited;
-        const leftovers = (dir: string): string[] =>
-            fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? leftovers(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-        const withCredentials = leftovers(tmp).filter((file) => fs.readFileSync(file, "utf8").includes("S0VZLVNFQ1JFVA=="));
-        // The fake `kubectl run` outlives its killed parent; stop it.
-        const pidFile = path.join(kubectl.dir, "run.pid");
-        if (fs.existsSync(pidFile)) {
-            try {
-                process.kill(Number(fs.readFileSync(pidFile, "utf8")), "SIGKILL");
-            } catch {
-                // already gone
-            }
+        await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
+        this.url = `https://127.0.0.1:${(this.server.address() as any).port}`;
+        return this;
+    }
+
+    private answer(req: http.IncomingMessage, body: string, res: http.ServerResponse) {
+        const socket = req.socket as import("tls").TLSSocket;
+        this.requests.push({
+            method: req.method!,
+            path: req.url!,
+            traceparent: req.headers.traceparent as string | undefined,
+            body: body ? JSON.parse(body) : undefined,
+            clientCert: socket.authorized && Object.keys(socket.getPeerCertificate()).length > 0,
+            authorization: req.headers.authorization,
+        });
+        res.setHeader("Content-Type", "application/json");
+        if (req.url === "/api/v1/namespaces/kube-system")
+            return res.end(JSON.stringify({ metadata: { name: "kube-system", creationTimestamp: "2026-11-24T11:58:20Z" } }));
+        if (req.method === "POST") {
+            res.statusCode = this.createStatus;
+            if (this.createStatus >= 300)
+                return res.end(JSON.stringify({ kind: "Status", message: 'pods is forbidden: User "nobody" cannot create resource' }));
+            return res.end(JSON.stringify({ ...JSON.parse(body), metadata: { ...JSON.parse(body).metadata, uid: "5b0e0c0c-1111-4aaa-8bbb-0123456789ab" } }));
         }
-        expect(withCredentials).toEqual([]);
-    }, 30_000);
+        if (req.method === "GET") return res.end(JSON.stringify({ status: { phase: "Succeeded" } }));
+        return res.end(JSON.stringify({ kind: "Status", status: "Success" }));
+    }
+
+    kubeconfig(user: Record<string, string> = { "client-certificate-data": b64(this.clientCert), "client-key-data": b64(this.clientKey) }) {
+        return toYaml({
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "c", cluster: { server: this.url, "certificate-authority-data": b64(this.ca) } }],
+            users: [{ name: "u", user }],
+            contexts: [{ name: "x", context: { cluster: "c", user: "u" } }],
+            "current-context": "x",
+        });
+    }
+
+    close() {
+        this.server?.closeAllConnections();
+        return new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    }
+}
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+
+describe("the test pod, through the API server", () => {
+    let api: FakeApiServer;
+    beforeAll(async () => (api = await new FakeApiServer().start()));
+    beforeEach(() => {
+        api.requests = [];
+        api.createStatus = 201;
+    });
+    afterAll(() => api.close());
+
+    it("reads when the cluster was made, then creates, awaits and deletes the pod, every request under one traceparent and the kubeconfig's client certificate", async () => {
+        const activity = await podActivity(api.kubeconfig(), "kubetracing.local/busybox:1.35.0")(20_000);
+        expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+            "GET /api/v1/namespaces/kube-system",
+            "POST /api/v1/namespaces/default/pods",
+            `GET /api/v1/namespaces/default/pods/${activity.pod.name}`,
+            `DELETE /api/v1/namespaces/default/pods/${activity.pod.name}`,
+        ]);
+        expect(new Set(api.requests.map((r) => r.traceparent))).toEqual(new Set([`00-${activity.traceId}-${api.requests[0].traceparent!.slice(36, 52)}-01`]));
+        expect(api.requests[0].traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+        expect(api.requests.every((r) => r.clientCert && r.authorization === undefined)).toBe(true);
+        expect(api.requests[1].body.spec).toEqual({
+            restartPolicy: "Never",
+            terminationGracePeriodSeconds: 0,
+            containers: [{ name: "verify", image: "kubetracing.local/busybox:1.35.0", command: ["echo", "hi"] }],
+        });
+        expect(activity).toEqual({
+            clusterCreatedMs: Date.UTC(2026, 10, 24, 11, 58, 20),
+            traceId: activity.traceId,
+            pod: { namespace: "default", name: activity.pod.name, uid: "5b0e0c0c-1111-4aaa-8bbb-0123456789ab" },
+        });
+        expect(activity.pod.name).toMatch(/^kubetracing-verify-[0-9a-z]+$/);
+    });
+
+    it("sends a token kubeconfig's bearer token", async () => {
+        await podActivity(api.kubeconfig({ token: "abc.def" }))(20_000);
+        expect(api.requests.map((r) => r.authorization)).toEqual(Array(4).fill("Bearer abc.def"));
+    });
+
+    it("exits 2 with a JSON report naming the refusal when the API server refuses the pod", async () => {
+        api.createStatus = 403;
+        const jaeger = await new FakeJaeger().start();
+        try {
+            const f = path.join(tempDir("outputs"), "outputs.json");
+            fs.writeFileSync(f, JSON.stringify({ ...outputsFor(jaeger.url), kubeconfig: api.kubeconfig() }));
+            const out: string[] = [];
+            jest.spyOn(process.stdout, "write").mockImplementation((s: any) => (out.push(String(s)), true));
+            try {
+                expect(await main(["--outputs", f, "--json", "--timeout", "5"])).toBe(2);
+            } finally {
+                jest.restoreAllMocks();
+            }
+            expect(JSON.parse(out.join(""))).toMatchObject({
+                exitCode: 2,
+                error: expect.stringMatching(
+                    /^could not create the test pod with the stack's kubeconfig: POST \/api\/v1\/namespaces\/default\/pods answered HTTP 403: .*pods is forbidden.*; pass --no-activity/,
+                ),
+            });
+        } finally {
+            await jaeger.close();
+        }
+    });
+
+    it.each([
+        [{ exec: "aws" }, "authenticates with an exec or auth-provider plugin, which verify does not run"],
+        [{ username: "admin" }, "has neither a client certificate and key nor a token for its current user"],
+    ])("refuses a kubeconfig user %j, saying why and never its contents", async (user, why) => {
+        await expect(podActivity(api.kubeconfig(user as Record<string, string>))(5_000)).rejects.toThrow(why);
+        expect(api.requests).toEqual([]);
+    });
+});
+
+// Jaeger outlives a replaced cluster: the spans of the one before must not make verify pass.
+it("counts only spans that started after the cluster was created", async () => {
+    const jaeger = await new FakeJaeger().start();
+    try {
+        const io = fakeIO();
+        const created = io.now() - 60_000;
+        io.activity = async () => ({
+            clusterCreatedMs: created,
+            traceId: "0af7651916cd43dd8448eb211c80319c",
+            pod: { namespace: "default", name: "p", uid: "u" },
+        });
+        jaeger.spans = [
+            ...all.map((service) => ({ service, name: "old cluster's", startMs: created - 5_000 })),
+            { service: "etcd", name: "etcdserverpb.KV/Range", startMs: created + 1_000 },
+        ];
+        const report = await verify(outputsFor(jaeger.url), io, { ...options, timeoutMs: 6_000 });
+        expect(report.components.map((c) => [c.component, c.spans])).toEqual([
+            ["etcd", 1],
+            ["apiserver", 0],
+            ["kubelet", 0],
+            ["containerd", 0],
+        ]);
+        expect(report.countedSince).toBe(new Date(created).toISOString());
+        expect(report.traceId).toBe("0af7651916cd43dd8448eb211c80319c");
+        expect(report.exitCode).toBe(EXIT.missing);
+    } finally {
+        await jaeger.close();
+    }
 });
 
 describe("verify's report, word for word", () => {
