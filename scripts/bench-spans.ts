@@ -71,7 +71,7 @@ function containerdVariant(suite: Suite, form: "env" | "toml"): Variant {
             const containerd =
                 form === "env"
                     ? await startContainerd(suite, k3sContainerdEnv({ kubernetesVersion: "1.34", ...raw }, url))
-                    : await startContainerd(suite, {}, renderedToml({ kubernetesVersion: "1.29.0", ...raw }, url));
+                    : await startContainerd(suite, {}, renderedToml({ engine: "k3d", kubernetesVersion: "1.29.0", ...raw }, url));
             try {
                 const called = Date.now();
                 await criListImages(containerd.socket);

@@ -40,7 +40,7 @@ describeWithBinaries("real containerd receives the rendered tracing settings", (
     });
 
     it.each([
-        ["k3d 1.29.0 template (containerd 1.7.11 in k3s)", { kubernetesVersion: "1.29.0" }],
+        ["k3d 1.29.0 template (containerd 1.7.11 in k3s)", { engine: "k3d", kubernetesVersion: "1.29.0" }],
         ["kind 1.29.2 containerdConfigPatches (containerd 1.7.13 in the node image)", { engine: "kind", kubernetesVersion: "1.29.2" }],
     ])(`containerd ${c17?.containerd}: %s, TOML alone → CRI spans`, async (_title, raw) => {
         containerd = await startContainerd(c17, {}, renderedToml({ ...raw, ...FULL_SAMPLING }, url()));
@@ -50,7 +50,7 @@ describeWithBinaries("real containerd receives the rendered tracing settings", (
 
     // Negative controls: each must deliver nothing.
     it(`negative control, containerd ${c17?.containerd}: TOML with a bare host:port endpoint delivers no span`, async () => {
-        const bare = renderedToml({ kubernetesVersion: "1.29.0", ...FULL_SAMPLING }, url()).replace(`"${url()}"`, `"${receiver.http}"`);
+        const bare = renderedToml({ engine: "k3d", kubernetesVersion: "1.29.0", ...FULL_SAMPLING }, url()).replace(`"${url()}"`, `"${receiver.http}"`);
         expect(bare).toContain(`endpoint = "${receiver.http}"`);
         containerd = await startContainerd(c17, {}, bare);
         await criListImages(containerd.socket);
@@ -59,7 +59,7 @@ describeWithBinaries("real containerd receives the rendered tracing settings", (
     });
 
     it(`negative control, containerd ${c2?.containerd}: the TOML form alone delivers no span`, async () => {
-        containerd = await startContainerd(c2, {}, renderedToml({ kubernetesVersion: "1.29.0", ...FULL_SAMPLING }, url()));
+        containerd = await startContainerd(c2, {}, renderedToml({ engine: "k3d", kubernetesVersion: "1.29.0", ...FULL_SAMPLING }, url()));
         await criListImages(containerd.socket);
         ctr(c2, containerd.socket, "namespaces", "ls");
         await sleep(NEGATIVE_WINDOW_MS);

@@ -11,7 +11,7 @@ export type Arg = [name: string, value: string];
 
 /** The --etcd-arg pairs of a rendered k3d config. */
 export function k3dEtcdArgs(raw: Record<string, unknown>): Arg[] {
-    const cfg = yamlOf(renderOf(raw), "cluster-config");
+    const cfg = yamlOf(renderOf({ engine: "k3d", ...raw }), "cluster-config");
     return cfg.options.k3s.extraArgs
         .map((a: any) => a.arg as string)
         .filter((a: string) => a.startsWith("--etcd-arg="))
@@ -97,7 +97,7 @@ export const RENDERED_COLLECTOR = /http:\/\/kubetracing-test-collector:4318/g;
 
 /** The env k3s hands containerd: the rendered CONTAINERD_* node env with the prefix stripped (k3s pkg/agent/containerd). */
 export function k3sContainerdEnv(raw: Record<string, unknown>, receiverUrl: string): Record<string, string> {
-    const cfg = yamlOf(renderOf(raw), "cluster-config");
+    const cfg = yamlOf(renderOf({ engine: "k3d", ...raw }), "cluster-config");
     return Object.fromEntries(
         (cfg.env ?? [])
             .map((e: any) => e.envVar as string)

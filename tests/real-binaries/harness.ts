@@ -8,7 +8,8 @@ import { useTempDirs } from "../helpers";
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 export interface Suite {
-    name: "trixie" | "sid";
+    /** Where the binaries come from: a Debian suite (trixie, sid) or a tools/ module (etcd-3.6, containerd-2.3…). */
+    name: string;
     bin: (tool: string) => string;
     etcd: string;
     containerd: string;
@@ -34,9 +35,31 @@ export function obtainBinaries(): Binaries {
     return { ok: true, suites };
 }
 
+/**
+ * etcd and containerd built from their Go modules at the versions the pinned node images carry
+ * (scripts/fetch-tools.sh; tools/etcd-*, tools/containerd-*), each a Suite of its own directory.
+ */
+export function obtainModuleBuilds(): Binaries {
+    const modules = fs.readdirSync(path.join(PROJECT_DIR, "tools"));
+    const names = [...modules.filter((d) => d.startsWith("etcd-")), ...modules.filter((d) => d.startsWith("containerd-"))];
+    const r = spawnSync("bash", [path.join(PROJECT_DIR, "scripts", "fetch-tools.sh"), ...names], { encoding: "utf8" });
+    if (r.status !== 0) return { ok: false, reason: (r.stderr || `fetch-tools exited ${r.status}`).trim().split("\n").slice(-3).join(" | ") };
+    const bin = r.stdout.trim().split("\n").pop()!;
+    const version = (program: string, args: string[], pattern: RegExp) => pattern.exec(spawnSync(program, args, { encoding: "utf8" }).stdout)?.[1] ?? "";
+    return {
+        ok: true,
+        suites: names.map((name) => {
+            const at = (tool: string) => path.join(bin, name, tool);
+            return name.startsWith("etcd-")
+                ? { name, bin: at, etcd: version(at("etcd"), ["--version"], /^etcd Version: (\S+)/m), containerd: "" }
+                : { name, bin: at, etcd: "", containerd: version(at("containerd"), ["--version"], / v?(\d+\.\d+\.\d+)/) };
+        }),
+    };
+}
+
 /** Outside CI a machine without the binaries skips the tier and says why; in CI that is a failure. */
-export function describeWithBinaries(title: string, body: (suites: Suite[]) => void): void {
-    const binaries = obtainBinaries();
+export function describeWithBinaries(title: string, body: (suites: Suite[]) => void, obtain: () => Binaries = obtainBinaries): void {
+    const binaries = obtain();
     if (binaries.ok) {
         describe(title, () => body(binaries.suites));
     } else if (process.env.CI === "true") {

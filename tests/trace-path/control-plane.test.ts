@@ -9,20 +9,32 @@ import { file, PROJECT_DIR, renderOf } from "../helpers";
 import { kindEtcdArgs, pointAt, startEtcd, waitForEtcd, startContainerd, EtcdRun } from "../real-binaries/drivers";
 import { ApiServer, ApiServerExit, serverSideApply, startApiServer, startKubelet, Kubelet, tempDir } from "./control-plane";
 import { describeWithTracePath, RunningBackend, startBackend, TracePathTools, waitForJaegerSpans } from "./harness";
+import * as semver from "semver";
+import { findRelease } from "../../versions/versions";
 
 /** One per tools/kubernetes-<minor> module, the binaries scripts/fetch-tools.sh builds. */
 export const CONTROL_PLANE_MINORS = fs.readdirSync(path.join(PROJECT_DIR, "tools")).flatMap((d) => /^kubernetes-(1\.\d+)$/.exec(d)?.[1] ?? []);
 const SPAN_TIMEOUT_MS = 45_000;
 
 /**
- * A kind stack at `minor`, every component traced at full sampling. Its etcd is Debian's 3.5 (etcd
- * 3.6 is not packaged), so the stack gets what a kind user gets with kindEtcdImage: 3.5 flag names.
+ * The etcd kubeadm runs for a kind minor, where a tools/ module builds its line (etcd-3.6 for 1.34,
+ * etcd-3.7 for 1.37); undefined for the 3.5 minors, which run Debian's etcd 3.5.
+ */
+function moduleEtcd(minor: string): string | undefined {
+    const etcd = findRelease("kind", minor)!.etcd;
+    const line = `etcd-${semver.major(etcd)}.${semver.minor(etcd)}`;
+    return fs.existsSync(path.join(PROJECT_DIR, "tools", line)) ? line : undefined;
+}
+
+/**
+ * A kind stack at `minor`, every component traced at full sampling. On the 3.5 minors its etcd is
+ * Debian's 3.5.30, so the stack names a 3.5 etcd with kindEtcdImage, as a kind user of such an image would.
  */
 const stackAt = (minor: string) => ({
     engine: "kind",
     kubernetesVersion: minor,
     samplingRatePerMillion: 1000000,
-    kindEtcdImage: "registry.k8s.io/etcd:3.5.21-0",
+    ...(moduleEtcd(minor) ? {} : { kindEtcdImage: "registry.k8s.io/etcd:3.5.21-0" }),
 });
 const withEndpoint = (yaml: string, endpoint: string) => yaml.replace(/endpoint: \S+/, `endpoint: ${endpoint}`);
 
@@ -47,8 +59,10 @@ describeWithTracePath(
             beforeAll(async () => {
                 dir = tempDir(`control-plane-${minor}`);
                 backend = startBackend(tools, `cp${minor.replace(".", "")}x${process.pid}`, { config: stackAt(minor) });
-                etcd = await startEtcd(sid.bin("etcd"), "command-line", pointAt(kindEtcdArgs(stackAt(minor)), backend.otlpGrpc));
-                await waitForEtcd(etcd, sid.bin("etcdctl"));
+                const line = moduleEtcd(minor);
+                const etcdBin = (tool: string) => (line ? path.join(tools.bin, line, tool) : sid.bin(tool));
+                etcd = await startEtcd(etcdBin("etcd"), "command-line", pointAt(kindEtcdArgs(stackAt(minor)), backend.otlpGrpc));
+                await waitForEtcd(etcd, etcdBin("etcdctl"));
             });
             afterAll(async () => {
                 await apiserver?.stop();
@@ -147,5 +161,8 @@ describeWithTracePath(
             });
         });
     },
-    CONTROL_PLANE_MINORS.flatMap((minor) => [`kube-apiserver-${minor}`, `kubelet-${minor}`]),
+    [
+        ...CONTROL_PLANE_MINORS.flatMap((minor) => [`kube-apiserver-${minor}`, `kubelet-${minor}`]),
+        ...new Set(CONTROL_PLANE_MINORS.flatMap((minor) => moduleEtcd(minor) ?? [])),
+    ],
 );
