@@ -26,18 +26,47 @@ declare -A what=(
 )
 order=(otelcol otelcol-agent jaeger kind k3d pulumi)
 tests=(otelcol otelcol-agent jaeger)
-# The control plane, one module per minor: tools/kubernetes-<minor>/go.mod pins the patch (the one
-# the pinned node image carries, or the nearest one whose staging modules the proxy serves: see each).
-kubernetes_patch() { awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ {print $2; exit}' "$repo/tools/kubernetes-$1/go.mod"; }
+# The version a tools/ module requires of an upstream module: module_version DIR MODULE → v1.2.3.
+module_version() { awk -v m="$2" '$1 == m && $2 ~ /^v/ {print $2; exit}' "$repo/tools/$1/go.mod"; }
+# The Kubernetes programs, one module per minor: tools/kubernetes-<minor>/go.mod pins the patch (the one
+# the pinned node image carries, or the nearest one whose staging modules the proxy serves: see each) and
+# lists the programs built (its `tool` block): kube-apiserver and kubelet for every minor, the rest of a
+# node's programs for the minors scripts/node-image.sh builds images of.
+kubernetes_patch() { module_version "kubernetes-$1" k8s.io/kubernetes; }
 for dir in "$repo"/tools/kubernetes-*/; do
     minor=$(basename "$dir")
     minor=${minor#kubernetes-}
     patch=$(kubernetes_patch "$minor")
-    what[kube-apiserver-$minor]="kube-apiserver $patch (tools/kubernetes-$minor/go.mod)"
-    what[kubelet-$minor]="kubelet $patch (tools/kubernetes-$minor/go.mod)"
-    order+=("kube-apiserver-$minor" "kubelet-$minor")
+    for program in $(awk '/^tool \(/ {on = 1; next} on && /^\)/ {on = 0} on {sub(".*/cmd/", "", $1); print $1}' "$dir/go.mod"); do
+        what[$program-$minor]="$program $patch (tools/kubernetes-$minor/go.mod)"
+        order+=("$program-$minor")
+    done
     tests+=("kube-apiserver-$minor" "kubelet-$minor")
 done
+# The node image's other programs (scripts/node-image.sh) and the real-binaries tier's etcd and
+# containerd: each a directory of the module's programs where it has several.
+for dir in "$repo"/tools/containerd-*/; do
+    line=$(basename "$dir")
+    what[$line]="containerd, ctr and containerd-shim-runc-v2 $(module_version "$line" github.com/containerd/containerd/v2) (tools/$line/go.mod)"
+    order+=("$line")
+    tests+=("$line")
+done
+for dir in "$repo"/tools/etcd-*/; do
+    line=$(basename "$dir")
+    what[$line]="etcd and etcdctl $(module_version "$line" go.etcd.io/etcd/server/v3) (tools/$line/go.mod)"
+    order+=("$line")
+    tests+=("$line")
+done
+for dir in "$repo"/tools/coredns-*/; do
+    line=$(basename "$dir")
+    what[$line]="CoreDNS $(module_version "$line" github.com/coredns/coredns) with kubeadm's plugins (tools/$line/main.go)"
+    order+=("$line")
+done
+what[runc]="runc $(module_version runc github.com/opencontainers/runc) (tools/runc/go.mod; cgo, libseccomp)"
+what[crictl]="crictl $(module_version cri-tools sigs.k8s.io/cri-tools) (tools/cri-tools/go.mod)"
+what[cni-plugins]="CNI plugins $(module_version cni-plugins github.com/containernetworking/plugins) (tools/cni-plugins/go.mod)"
+what[pause]="the pod sandbox's pause (tools/pause/main.go)"
+order+=(runc crictl cni-plugins pause)
 
 cannot() { echo "fetch-tools: $*" >&2; exit 3; }
 
@@ -62,11 +91,25 @@ rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
 trap 'rm -rf "$TMPDIR"' EXIT
 
 # The tools/ module a binary is built from.
-module_of() { case "$1" in kube-apiserver-* | kubelet-*) echo "kubernetes-${1##*-}" ;; *) echo "$1" ;; esac; }
+module_of() {
+    case "$1" in
+        kube-* | kubelet-* | kubeadm-* | kubectl-*) echo "kubernetes-${1##*-}" ;;
+        crictl) echo cri-tools ;;
+        *) echo "$1" ;;
+    esac
+}
 
 # The build inputs of a tool: a change to any pin, or to how this script builds, rebuilds it (the Go
 # build cache makes that a relink when only the flags changed).
 stamp_of() { cat "$repo/tools/$(module_of "$1")"/* "$repo/scripts/fetch-tools.sh" | sha256sum | cut -c1-16; }
+
+# A tool made of several programs: a directory of them (Go names each after its package's last element).
+build_module_dir() { # tool name, ldflags, main package...
+    local name="$1" ldflags="$2"
+    shift 2
+    rm -rf "$bin/$name.new" && mkdir -p "$bin/$name.new"
+    (cd "$repo/tools/$(module_of "$name")" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "$ldflags" -o "$bin/$name.new/" "$@")
+}
 
 build_module_tool() { # binary name, main package, ldflags
     # Static, like the upstream release binaries: the images built from them have no libc.
@@ -112,8 +155,24 @@ build() {
             "-X github.com/k3d-io/k3d/v5/version.Version=v5.8.3 -X github.com/k3d-io/k3d/v5/version.K3sVersion=v1.34.9-k3s1" ;;
         pulumi) build_module_tool pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
             "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.274.1" ;;
-        kube-apiserver-* | kubelet-*)
+        kube-* | kubelet-* | kubeadm-* | kubectl-*)
             build_module_tool "$1" "k8s.io/kubernetes/cmd/${1%-*}" "$(kubernetes_ldflags "$(kubernetes_patch "${1##*-}")")" ;;
+        # Stamped as containerd's Makefile does (version.Version, version.Package); the module has no VCS revision to stamp.
+        containerd-*) build_module_dir "$1" "-X github.com/containerd/containerd/v2/version.Version=$(module_version "$1" github.com/containerd/containerd/v2)" \
+            github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/ctr github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 ;;
+        # etcd's version is a constant of its api module (version.Version); nothing to stamp.
+        # (Both main packages are named v3, so each gets its own output name.)
+        etcd-*) build_module_dir "$1" "" go.etcd.io/etcd/server/v3 && mv "$bin/$1.new/v3" "$bin/$1.new/etcd" &&
+            (cd "$repo/tools/$1" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -o "$bin/$1.new/etcdctl" go.etcd.io/etcd/etcdctl/v3) ;;
+        coredns-*) build_module_tool "$1" . "" ;;
+        # runc's version is embedded from its VERSION file; its nsenter is C (cgo), and its Makefile's default tags are these.
+        runc) (cd "$repo/tools/runc" && CGO_ENABLED=1 GOFLAGS=-mod=readonly go build -trimpath -tags "seccomp urfave_cli_no_docs" -o "$bin/runc.new" github.com/opencontainers/runc) ;;
+        crictl) build_module_tool crictl sigs.k8s.io/cri-tools/cmd/crictl "-X sigs.k8s.io/cri-tools/pkg/version.Version=$(module_version cri-tools sigs.k8s.io/cri-tools)" ;;
+        cni-plugins) build_module_dir cni-plugins "-X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=$(module_version cni-plugins github.com/containernetworking/plugins)" \
+            github.com/containernetworking/plugins/plugins/ipam/host-local github.com/containernetworking/plugins/plugins/main/bridge \
+            github.com/containernetworking/plugins/plugins/main/loopback github.com/containernetworking/plugins/plugins/main/ptp \
+            github.com/containernetworking/plugins/plugins/meta/portmap ;;
+        pause) build_module_tool pause . "" ;;
     esac
 }
 
@@ -126,6 +185,7 @@ for n in "${names[@]}"; do
     echo "fetch-tools: building $n: ${what[$n]}"
     start=$(date +%s)
     build "$n" || cannot "building $n failed (see the output above)"
+    rm -rf "${bin:?}/$n"
     mv "$bin/$n.new" "$bin/$n"
     echo "$want" >"$bin/$n.stamp"
     took=$(($(date +%s) - start))
