@@ -88,7 +88,7 @@ function commandsFor(input: EngineScriptInput): EngineCommands {
             create: `k3d cluster create --config ${config}`,
             delete: `k3d cluster delete ${name}`,
             kubeconfig: `k3d kubeconfig get ${name}`,
-            // k3d makes the cluster's image volume before its nodes (k3d v5.8.3 pkg/client/cluster.go ClusterRun →
+            // k3d makes the cluster's image volume before its nodes (k3d v5.9.0 pkg/client/cluster.go ClusterRun →
             // ClusterPrepImageVolume, "k3d-<cluster>-images"); its rollback and `cluster delete` find it through the
             // nodes' labels, so a create that failed before any node existed leaves it behind.
             leftovers: [
@@ -134,10 +134,10 @@ const PREAMBLE = [
 
 /**
  * The line of `<engine> version` output that names the CLI's own version, and what it looks like:
- * - k3d: "k3d version v5.8.3" then "k3s version v1.34.9-k3s1 (default)" (k3d v5.8.3 cmd/root.go
+ * - k3d: "k3d version v5.9.0" then "k3s version v1.34.9-k3s1 (default)" (k3d v5.9.0 cmd/root.go
  *   printVersion). The second line is the k3s image k3d would default to, never k3d's version.
  *   A plain `go build`/`go install` (which k3d's README offers: `go install github.com/k3d-io/k3d/v5@…`)
- *   has no version stamped and prints "k3d version v5-dev" and the hard-coded k3s "v1.21.7-k3s1"
+ *   has no version stamped and prints "k3d version v5-dev" and the hard-coded k3s ("v1.32.5-k3s1" in v5.9.0)
  *   (version/version.go GetVersion, K3sVersion); its release Makefile stamps both with -ldflags.
  * - kind: "kind v0.33.0 go1.26.8 linux/amd64" (kind pkg/cmd/kind/version/version.go
  *   DisplayVersion, read at the v0.33.0-alpha tag; the v0.33.0 built by scripts/fetch-tools.sh

@@ -5,7 +5,8 @@
 # matches its pins is reused.
 #
 #   bash scripts/fetch-tools.sh [NAME ...]   → builds NAME (default: every tool), prints the bin dir last
-#   bash scripts/fetch-tools.sh tests        → the ones the test tiers run (all but pulumi, kind, k3d)
+#   bash scripts/fetch-tools.sh tests        → what the test tiers run first (not pulumi and k3d; scripts/node-image.sh
+#                                              builds the node images' programs)
 #   exit 3 with a reason on stderr           → a tool cannot be built on this machine
 #   exit 2                                   → unknown tool name
 set -euo pipefail
@@ -21,11 +22,11 @@ declare -A what=(
     [otelcol-agent]="OpenTelemetry Collector with the node agent's components, contrib 0.159.0 (tools/otelcol-agent/manifest.yaml)"
     [jaeger]="Jaeger v2 (tools/jaeger/go.mod)"
     [kind]="kind v0.33.0 (tools/kind/go.mod)"
-    [k3d]="k3d v5.8.3 (tools/k3d/go.mod)"
+    [k3d]="k3d v5.9.0 (tools/k3d/go.mod)"
     [pulumi]="Pulumi CLI v3.274.1 (tools/pulumi/go.mod)"
 )
 order=(otelcol otelcol-agent jaeger kind k3d pulumi)
-tests=(otelcol otelcol-agent jaeger)
+tests=(otelcol otelcol-agent jaeger kind)
 # The version a tools/ module requires of an upstream module: module_version DIR MODULE → v1.2.3.
 module_version() { awk -v m="$2" '$1 == m && $2 ~ /^v/ {print $2; exit}' "$repo/tools/$1/go.mod"; }
 # The Kubernetes programs, one module per minor: tools/kubernetes-<minor>/go.mod pins the patch (the one
@@ -149,10 +150,12 @@ build() {
         jaeger) build_module_tool jaeger github.com/jaegertracing/jaeger/cmd/jaeger \
             "-X github.com/jaegertracing/jaeger/internal/version.latestVersion=v2.13.0 -X github.com/jaegertracing/jaeger/internal/version.commitSHA=63b27e1810a710ac54dc4522da0538e540bdc545" ;;
         kind) build_module_tool kind sigs.k8s.io/kind "" ;;
-        # A plain build of k3d reports v5-dev and a k3s default of v1.21.7; its release Makefile
-        # stamps both. The k3s default is never used by the stack (it always names the image).
+        # A plain build of k3d reports v5-dev and its hard-coded k3s default (v1.32.5-k3s1 in v5.9.0
+        # version/version.go); its release Makefile stamps both, the k3s one with the stable channel's tag at
+        # build time. The stack never uses that default (it always names the image), so it is stamped with the
+        # k3s of the pinned default minor.
         k3d) build_module_tool k3d github.com/k3d-io/k3d/v5 \
-            "-X github.com/k3d-io/k3d/v5/version.Version=v5.8.3 -X github.com/k3d-io/k3d/v5/version.K3sVersion=v1.34.9-k3s1" ;;
+            "-X github.com/k3d-io/k3d/v5/version.Version=v5.9.0 -X github.com/k3d-io/k3d/v5/version.K3sVersion=v1.34.9-k3s1" ;;
         pulumi) build_module_tool pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
             "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.274.1" ;;
         kube-* | kubelet-* | kubeadm-* | kubectl-*)

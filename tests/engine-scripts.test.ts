@@ -45,8 +45,8 @@ function sandbox(engine: "k3d" | "kind", fake: FakeEngine = {}): Sandbox {
     fs.mkdirSync(home);
     fs.mkdirSync(bin);
     fs.writeFileSync(clusters, (fake.existing ?? []).map((c) => `${c}\n`).join(""));
-    const version = fake.version ?? (engine === "k3d" ? "5.8.3" : "0.33.0");
-    // What the released CLIs print (k3d v5.8.3 cmd/root.go printVersion; kind pkg/cmd/kind/version/version.go DisplayVersion).
+    const version = fake.version ?? (engine === "k3d" ? "5.9.0" : "0.33.0");
+    // What the released CLIs print (k3d v5.9.0 cmd/root.go printVersion; kind pkg/cmd/kind/version/version.go DisplayVersion).
     const versionLine =
         fake.versionText ?? (engine === "k3d" ? `k3d version v${version}\nk3s version v1.34.9-k3s1 (default)` : `kind v${version} go1.26.8 linux/amd64`);
     fs.writeFileSync(
@@ -324,8 +324,8 @@ describe("the engine CLI's version, read from its own version line", () => {
 
     it.each([
         [
-            "a release (what k3d v5.8.3 prints) is checked by its own line, not the k3s line below it",
-            "k3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)",
+            "a release (what k3d v5.9.0 prints) is checked by its own line, not the k3s line below it",
+            "k3d version v5.9.0\nk3s version v1.34.9-k3s1 (default)",
             0,
             "",
         ],
@@ -349,7 +349,7 @@ describe("the engine CLI's version, read from its own version line", () => {
         ],
         [
             "noise before the version line (stderr is read too) is skipped",
-            "WARN[0000] something\nk3d version v5.8.3\nk3s version v1.34.9-k3s1 (default)",
+            "WARN[0000] something\nk3d version v5.9.0\nk3s version v1.34.9-k3s1 (default)",
             0,
             "",
         ],
