@@ -9,7 +9,11 @@ import {
     minimumEngineCli,
     newestFirst,
     EngineRelease,
+    ENGINES,
 } from "../versions/versions";
+import { parseSettings } from "../settings/settings";
+import { renderStack } from "../config-files/render-stack";
+import { stackNames } from "../stack/names";
 
 // Expected values written from the upstream sources named in versions/versions.ts and the release
 // notes behind tests/fixtures/known-images.json, not from the code;
@@ -228,5 +232,60 @@ describe("version cutoffs between pinned releases", () => {
         for (const r of releasesOf("k3d")) expect(minimumEngineCli(r)).toBe("5.7.0");
         expect(minimumEngineCli(findRelease("kind", "1.29.2")!)).toBe("0.22.0");
         expect(minimumEngineCli(findRelease("kind", "1.37")!)).toBe("0.33.0");
+    });
+});
+
+// Kubernetes 1.38 is due on 2026-12-16 (kubernetes/sig-release releases/release-1.38/README.md) and
+// removes the KubeletTracing gate (kubernetes/kubernetes#141714); APIServerTracing went in 1.37.
+describe("Kubernetes 1.38, before and after its images are pinned", () => {
+    it.each(["kind", "k3d"])("%s: 1.38 is refused, naming the pinned minors", (engine) => {
+        expect(() => parseSettings({ engine, kubernetesVersion: "1.38" })).toThrow(
+            `kubetracing:kubernetesVersion = "1.38": not in the pinned ${engine} table; accepted minors 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36, 1.37, or one of the pinned patches`,
+        );
+    });
+
+    it("nothing rendered for any pinned release of either engine names a tracing feature gate", () => {
+        for (const engine of ENGINES) {
+            for (const release of releasesOf(engine)) {
+                // A k3s release by its own name (two k3s builds can share a patch); a kind image by its patch.
+                const kubernetesVersion = engine === "k3d" ? release.engineRelease : release.kubernetes;
+                const rendered = renderStack(parseSettings({ engine, kubernetesVersion }), stackNames("kubetracing", "gates"));
+                for (const artifact of rendered.artifacts)
+                    expect([release.image, artifact.fileName, /KubeletTracing|APIServerTracing|feature-?[gG]ates/.test(artifact.content)]).toEqual([
+                        release.image,
+                        artifact.fileName,
+                        false,
+                    ]);
+            }
+        }
+    });
+
+    it("once its images appear, 1.38 is one row of releases.json: the rules carry it", () => {
+        jest.isolateModules(() => {
+            // What a kind release for 1.38 would add (kubeadm 1.38.0-beta.0 pins etcd 3.7.1-0; containerd 2.4 reads only env).
+            const real = jest.requireActual("../versions/releases.json");
+            const row = {
+                kubernetes: "1.38.0",
+                kindRelease: "v0.34.0",
+                image: `kindest/node:v1.38.0@sha256:${"0".repeat(64)}`,
+                etcd: "3.7.1",
+                containerd: "2.4.2",
+                released: "synthetic",
+            };
+            jest.doMock("../versions/releases.json", () => ({ ...real, kind: [...real.kind, row] }));
+            const { parseSettings: parse } = jest.requireActual("../settings/settings") as typeof import("../settings/settings");
+            const { renderStack: render } = jest.requireActual("../config-files/render-stack") as typeof import("../config-files/render-stack");
+            const settings = parse({ engine: "kind", kubernetesVersion: "1.38" });
+            expect(settings.release.image).toBe(row.image);
+            const r = render(settings, stackNames("kubetracing", "next"));
+            const files = Object.fromEntries(r.artifacts.map((a) => [a.role, a.content]));
+            expect(files["apiserver-tracing-config"]).toContain("apiVersion: apiserver.config.k8s.io/v1\n");
+            expect(files["cluster-config"]).toContain("name: enable-distributed-tracing\n");
+            expect(files["cluster-config"]).toContain("apiVersion: kubeadm.k8s.io/v1beta4\n");
+            expect(files["cluster-config-cgroup-v1"]).toContain("failCgroupV1: false");
+            expect(Object.keys(files)).not.toContain("containerd-config-patch");
+            expect(files["containerd-systemd-dropin"]).toContain("OTEL_EXPORTER_OTLP_ENDPOINT=http://kubetracing-next-collector:4318");
+            expect(Object.values(files).some((text) => /KubeletTracing|APIServerTracing/.test(text))).toBe(false);
+        });
     });
 });
