@@ -98,6 +98,17 @@ export function podActivity(kubeconfig: string, image = ACTIVITY_IMAGE): (timeou
         };
         const kubeSystem = await call("GET", "/api/v1/namespaces/kube-system");
         const namespace = "default";
+        // A pod needs its namespace's default ServiceAccount, which the controller manager makes a moment
+        // after the cluster is up: a create before it is refused ("serviceaccount \"default\" not found").
+        const accountBy = Date.now() + Math.min(60_000, left());
+        while (Date.now() < accountBy) {
+            const account = await api.request("GET", `/api/v1/namespaces/${namespace}/serviceaccounts/default`, {
+                headers: { traceparent: trace.header },
+                timeoutMs: Math.min(10_000, left()),
+            });
+            if (account.status === 200) break;
+            await new Promise((r) => setTimeout(r, 1000));
+        }
         const name = `kubetracing-verify-${Date.now().toString(36)}`;
         const pod = await call("POST", `/api/v1/namespaces/${namespace}/pods`, {
             apiVersion: "v1",

@@ -483,6 +483,8 @@ class FakeApiServer {
     requests: { method: string; path: string; traceparent?: string; body: any; clientCert: boolean; authorization?: string }[] = [];
     /** HTTP status for the pod's create. */
     createStatus = 201;
+    /** How many times the default ServiceAccount is not there yet (as right after a cluster came up). */
+    accountMissing = 0;
     private server?: https.Server;
     url = "";
     ca = "";
@@ -556,6 +558,14 @@ class FakeApiServer {
         res.setHeader("Content-Type", "application/json");
         if (req.url === "/api/v1/namespaces/kube-system")
             return res.end(JSON.stringify({ metadata: { name: "kube-system", creationTimestamp: "2026-11-24T11:58:20Z" } }));
+        if (req.url === "/api/v1/namespaces/default/serviceaccounts/default") {
+            if (this.accountMissing > 0) {
+                this.accountMissing--;
+                res.statusCode = 404;
+                return res.end(JSON.stringify({ kind: "Status", reason: "NotFound" }));
+            }
+            return res.end(JSON.stringify({ metadata: { name: "default" } }));
+        }
         if (req.method === "POST") {
             res.statusCode = this.createStatus;
             if (this.createStatus >= 300)
@@ -590,6 +600,7 @@ describe("the test pod, through the API server", () => {
     beforeEach(() => {
         api.requests = [];
         api.createStatus = 201;
+        api.accountMissing = 0;
     });
     afterAll(() => api.close());
 
@@ -597,6 +608,7 @@ describe("the test pod, through the API server", () => {
         const activity = await podActivity(api.kubeconfig(), "kubetracing.local/busybox:1.35.0")(20_000);
         expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
             "GET /api/v1/namespaces/kube-system",
+            "GET /api/v1/namespaces/default/serviceaccounts/default",
             "POST /api/v1/namespaces/default/pods",
             `GET /api/v1/namespaces/default/pods/${activity.pod.name}`,
             `DELETE /api/v1/namespaces/default/pods/${activity.pod.name}`,
@@ -604,7 +616,7 @@ describe("the test pod, through the API server", () => {
         expect(new Set(api.requests.map((r) => r.traceparent))).toEqual(new Set([`00-${activity.traceId}-${api.requests[0].traceparent!.slice(36, 52)}-01`]));
         expect(api.requests[0].traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
         expect(api.requests.every((r) => r.clientCert && r.authorization === undefined)).toBe(true);
-        expect(api.requests[1].body.spec).toEqual({
+        expect(api.requests[2].body.spec).toEqual({
             restartPolicy: "Never",
             terminationGracePeriodSeconds: 0,
             containers: [{ name: "verify", image: "kubetracing.local/busybox:1.35.0", command: ["echo", "hi"] }],
@@ -617,9 +629,22 @@ describe("the test pod, through the API server", () => {
         expect(activity.pod.name).toMatch(/^kubetracing-verify-[0-9a-z]+$/);
     });
 
+    // Seen on the first real cluster: right after kind's create, the pod was refused for want of its ServiceAccount.
+    it("waits for the namespace's default ServiceAccount before it creates the pod", async () => {
+        api.accountMissing = 2;
+        await podActivity(api.kubeconfig())(20_000);
+        expect(api.requests.map((r) => `${r.method} ${r.path}`).slice(0, 5)).toEqual([
+            "GET /api/v1/namespaces/kube-system",
+            "GET /api/v1/namespaces/default/serviceaccounts/default",
+            "GET /api/v1/namespaces/default/serviceaccounts/default",
+            "GET /api/v1/namespaces/default/serviceaccounts/default",
+            "POST /api/v1/namespaces/default/pods",
+        ]);
+    });
+
     it("sends a token kubeconfig's bearer token", async () => {
         await podActivity(api.kubeconfig({ token: "abc.def" }))(20_000);
-        expect(api.requests.map((r) => r.authorization)).toEqual(Array(4).fill("Bearer abc.def"));
+        expect(api.requests.map((r) => r.authorization)).toEqual(Array(5).fill("Bearer abc.def"));
     });
 
     it("exits 2 with a JSON report naming the refusal when the API server refuses the pod", async () => {
