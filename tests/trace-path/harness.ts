@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { backendContainers, BackendContainer } from "../../config-files/backend-containers";
-import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "../../stack/endpoints";
+import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpHttpUrl } from "../../stack/endpoints";
 import { stackNames } from "../../stack/names";
 import { renderStack, RenderedStack } from "../../config-files/render-stack";
 import { parseSettings, StackSettings } from "../../settings/settings";
@@ -190,6 +190,7 @@ export function startBackend(tools: TracePathTools, stack: string, options: Back
                 engine: settings.engine,
                 clusterName: names.cluster,
                 collectorNetworkGrpcEndpoint: `${names.collectorContainer}:${OTLP_GRPC_PORT}`,
+                collectorNetworkHttpEndpoint: otlpHttpUrl(names.collectorContainer),
             },
             readyMs: { jaeger: jaegerReady, collector: collectorReady },
             containers: { jaeger: names.jaegerContainer, collector: spec.collector.name },
@@ -213,6 +214,8 @@ export interface JaegerSpan {
     service: string;
     name: string;
     attributes: Record<string, string>;
+    /** The attributes of the resource that sent it (the node agent adds k8s.node.name there). */
+    resource: Record<string, string>;
 }
 
 /** Every span of a service in the last hour, through the lasting query API v3 (OTLP JSON in a `result`). */
@@ -229,15 +232,11 @@ export async function jaegerSpans(jaegerUrl: string, service: string): Promise<J
     if (!res.ok) throw new Error(`Jaeger ${res.status}: ${(await res.text()).slice(0, 300)}`);
     const body: any = await res.json();
     const spans: JaegerSpan[] = [];
+    const attributes = (list: any[] | undefined) => Object.fromEntries((list ?? []).map((a: any) => [a.key, a.value?.stringValue ?? JSON.stringify(a.value)]));
     for (const rs of body.result?.resourceSpans ?? []) {
-        const svc = rs.resource?.attributes?.find((a: any) => a.key === "service.name")?.value?.stringValue;
+        const resource = attributes(rs.resource?.attributes);
         for (const ss of rs.scopeSpans ?? [])
-            for (const s of ss.spans ?? [])
-                spans.push({
-                    service: svc,
-                    name: s.name,
-                    attributes: Object.fromEntries((s.attributes ?? []).map((a: any) => [a.key, a.value?.stringValue ?? JSON.stringify(a.value)])),
-                });
+            for (const s of ss.spans ?? []) spans.push({ service: resource["service.name"], name: s.name, attributes: attributes(s.attributes), resource });
     }
     return spans;
 }
@@ -259,6 +258,11 @@ export async function waitForJaegerSpans(jaegerUrl: string, service: string, nam
 
 /** Runs `npm run verify`'s entry point as a user would, on an outputs file. */
 export function runVerify(outputs: Record<string, unknown>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    return runVerifyIn(process.env, outputs, ...args);
+}
+
+/** The same, with the environment verify runs in (its PATH finds kubectl). */
+export function runVerifyIn(env: NodeJS.ProcessEnv, outputs: Record<string, unknown>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
     const dir = tempDir("verify");
     try {
         const outputsFile = path.join(dir, "outputs.json");
@@ -269,7 +273,8 @@ export function runVerify(outputs: Record<string, unknown>, ...args: string[]): 
             {
                 encoding: "utf8",
                 cwd: PROJECT_DIR,
-                timeout: 240_000,
+                env,
+                timeout: 400_000,
             },
         );
         return { status: r.status, stdout: r.stdout, stderr: r.stderr };
