@@ -1,18 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
 import { parse as parseYaml } from "yaml";
 import { parse as parseToml } from "smol-toml";
 import { supportedMinors } from "../versions/versions";
 import { COMPONENTS, TracedComponent } from "../settings/settings";
-import { file, FIXTURES_DIR, hasRole, renderOf, yamlOf } from "./helpers";
-
-// k3d-io/k3d v5.9.0 pkg/config/v1alpha5/schema.json (tests/fixtures/README.md).
-const schemaPath = path.join(FIXTURES_DIR, "k3d-v1alpha5.schema.json");
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateK3d = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
+import { file, hasRole, renderOf, yamlOf } from "./helpers";
 
 const subsets: TracedComponent[][] = [[...COMPONENTS], ["etcd"], ["apiserver"], ["kubelet"], ["containerd"], ["apiserver", "etcd"]];
 const args = (cfg: any): string[] => cfg.options.k3s.extraArgs.map((a: any) => a.arg);
@@ -21,11 +13,11 @@ const envVars = (cfg: any): string[] => (cfg.env ?? []).map((e: any) => e.envVar
 describe("k3d config", () => {
     // containerd alone is refused on k3d: k3s's containerd has no span processor (tests/containerd-on-k3s.test.ts).
     const cases = supportedMinors("k3d").flatMap((v) => subsets.filter((c) => c.join() !== "containerd").map((c) => [v, c] as const));
-    it.each(cases)("k3s %s with %j traced: valid against the k3d v1alpha5 schema and wired per component", (version, traced) => {
+    // The real k3d validates each of these configs against its own schema (tests/real-binaries/engine-configs.test.ts).
+    it.each(cases)("k3s %s with %j traced: wired per component", (version, traced) => {
         const r = renderOf({ engine: "k3d", kubernetesVersion: version, tracedComponents: traced, workers: 2 });
         const cfg = yamlOf(r, "cluster-config");
-        expect(validateK3d(cfg)).toBe(true);
-        expect(cfg.agents).toBe(2);
+        expect(cfg).toMatchObject({ apiVersion: "k3d.io/v1alpha5", kind: "Simple", servers: 1, agents: 2 });
         expect(cfg.network).toBe("kubetracing-test-net");
         expect(cfg.image).toMatch(/^rancher\/k3s:v1\.\d+\.\d+-k3s\d$/);
         const a = args(cfg);
@@ -113,7 +105,7 @@ describe("k3d config", () => {
     it("with no workers, filters name servers only", () => {
         const cfg = yamlOf(renderOf({ engine: "k3d", workers: 0 }), "cluster-config");
         expect(JSON.stringify(cfg)).not.toContain("agent:*");
-        expect(validateK3d(cfg)).toBe(true);
+        expect(cfg.agents).toBe(0);
     });
 });
 

@@ -42,9 +42,9 @@ export function obtainBinaries(): Binaries {
 export function obtainModuleBuilds(): Binaries {
     const modules = fs.readdirSync(path.join(PROJECT_DIR, "tools"));
     const names = [...modules.filter((d) => d.startsWith("etcd-")), ...modules.filter((d) => d.startsWith("containerd-"))];
-    const r = spawnSync("bash", [path.join(PROJECT_DIR, "scripts", "fetch-tools.sh"), ...names], { encoding: "utf8" });
-    if (r.status !== 0) return { ok: false, reason: (r.stderr || `fetch-tools exited ${r.status}`).trim().split("\n").slice(-3).join(" | ") };
-    const bin = r.stdout.trim().split("\n").pop()!;
+    const tools = obtainTools(...names);
+    if (!tools.ok) return tools;
+    const bin = tools.value;
     const version = (program: string, args: string[], pattern: RegExp) => pattern.exec(spawnSync(program, args, { encoding: "utf8" }).stdout)?.[1] ?? "";
     return {
         ok: true,
@@ -57,20 +57,33 @@ export function obtainModuleBuilds(): Binaries {
     };
 }
 
-/** Outside CI a machine without the binaries skips the tier and says why; in CI that is a failure. */
-export function describeWithBinaries(title: string, body: (suites: Suite[]) => void, obtain: () => Binaries = obtainBinaries): void {
-    const binaries = obtain();
-    if (binaries.ok) {
-        describe(title, () => body(binaries.suites));
+export type Obtained<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Outside CI a machine without what the tests need skips them and says why; in CI that is a failure. */
+export function describeIfObtained<T>(title: string, obtained: Obtained<T>, body: (value: T) => void): void {
+    if (obtained.ok) {
+        describe(title, () => body(obtained.value));
     } else if (process.env.CI === "true") {
-        it(`${title}: binaries are available`, () => {
-            throw new Error(`CI must run the real-binaries tier, but: ${binaries.reason}`);
+        it(`${title}: what it runs is available`, () => {
+            throw new Error(`CI must run the real-binaries tier, but: ${obtained.reason}`);
         });
     } else {
         // Straight to stderr: jest does not show console output of a file whose tests are all skipped.
-        process.stderr.write(`Skipping "${title}" (outside CI): ${binaries.reason}\n`);
-        describe.skip(title, () => it("needs the binaries", () => undefined));
+        process.stderr.write(`Skipping "${title}" (outside CI): ${obtained.reason}\n`);
+        describe.skip(title, () => it("needs what it runs", () => undefined));
     }
+}
+
+export function describeWithBinaries(title: string, body: (suites: Suite[]) => void, obtain: () => Binaries = obtainBinaries): void {
+    const binaries = obtain();
+    describeIfObtained(title, binaries.ok ? { ok: true, value: binaries.suites } : binaries, body);
+}
+
+/** Builds (or reuses) some of scripts/fetch-tools.sh's tools; their bin directory. */
+export function obtainTools(...names: string[]): Obtained<string> {
+    const r = spawnSync("bash", [path.join(PROJECT_DIR, "scripts", "fetch-tools.sh"), ...names], { encoding: "utf8" });
+    if (r.status !== 0) return { ok: false, reason: (r.stderr || `fetch-tools exited ${r.status}`).trim().split("\n").slice(-3).join(" | ") };
+    return { ok: true, value: r.stdout.trim().split("\n").pop()! };
 }
 
 export interface ReceivedSpan {

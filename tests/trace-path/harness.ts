@@ -262,7 +262,11 @@ export function runVerify(outputs: Record<string, unknown>, ...args: string[]): 
 }
 
 /** The same, with the environment verify runs in (its PATH finds kubectl). */
-export function runVerifyIn(env: NodeJS.ProcessEnv, outputs: Record<string, unknown>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+export function runVerifyIn(
+    env: NodeJS.ProcessEnv,
+    outputs: Record<string, unknown>,
+    ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
     const dir = tempDir("verify");
     try {
         const outputsFile = path.join(dir, "outputs.json");
