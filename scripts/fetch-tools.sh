@@ -5,7 +5,7 @@
 # matches its pins is reused.
 #
 #   bash scripts/fetch-tools.sh [NAME ...]   → builds NAME (default: every tool), prints the bin dir last
-#   bash scripts/fetch-tools.sh tests        → what the test tiers run first (not pulumi and k3d; scripts/node-image.sh
+#   bash scripts/fetch-tools.sh tests        → what the test tiers run first (not pulumi; scripts/node-image.sh
 #                                              builds the node images' programs)
 #   exit 3 with a reason on stderr           → a tool cannot be built on this machine
 #   exit 2                                   → unknown tool name
@@ -26,7 +26,7 @@ declare -A what=(
     [pulumi]="Pulumi CLI v3.274.1 (tools/pulumi/go.mod)"
 )
 order=(otelcol otelcol-agent jaeger kind k3d pulumi)
-tests=(otelcol otelcol-agent jaeger kind)
+tests=(otelcol otelcol-agent jaeger kind k3d)
 # The version a tools/ module requires of an upstream module: module_version DIR MODULE → v1.2.3.
 module_version() { awk -v m="$2" '$1 == m && $2 ~ /^v/ {print $2; exit}' "$repo/tools/$1/go.mod"; }
 # The Kubernetes programs, one module per minor: tools/kubernetes-<minor>/go.mod pins the patch (the one
@@ -164,9 +164,10 @@ build() {
         containerd-*) build_module_dir "$1" "-X github.com/containerd/containerd/v2/version.Version=$(module_version "$1" github.com/containerd/containerd/v2)" \
             github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/ctr github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 ;;
         # etcd's version is a constant of its api module (version.Version); nothing to stamp.
-        # (Both main packages are named v3, so each gets its own output name.)
-        etcd-*) build_module_dir "$1" "" go.etcd.io/etcd/server/v3 && mv "$bin/$1.new/v3" "$bin/$1.new/etcd" &&
-            (cd "$repo/tools/$1" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -o "$bin/$1.new/etcdctl" go.etcd.io/etcd/etcdctl/v3) ;;
+        # (go would name both after their module, server and etcdctl: each gets the name its release carries.)
+        etcd-*) mkdir -p "$bin/$1.new" && for program in etcd:server etcdctl:etcdctl; do
+            (cd "$repo/tools/$1" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -o "$bin/$1.new/${program%%:*}" "go.etcd.io/etcd/${program#*:}/v3") || return 1
+        done ;;
         coredns-*) build_module_tool "$1" . "" ;;
         # runc's version is embedded from its VERSION file; its nsenter is C (cgo), and its Makefile's default tags are these.
         runc) (cd "$repo/tools/runc" && CGO_ENABLED=1 GOFLAGS=-mod=readonly go build -trimpath -tags "seccomp urfave_cli_no_docs" -o "$bin/runc.new" github.com/opencontainers/runc) ;;
