@@ -5,6 +5,10 @@ import { SERVICE_NAMES } from "../stack/endpoints";
 import * as semver from "semver";
 import { containerdReadsToml, etcdHasSamplingFlag } from "../versions/versions";
 import type { TracedComponent } from "../settings/settings";
+import { excerpt, isObject, JaegerAnswerError, ms, parseJson, Span, spansOfAnswer } from "./otlp-json";
+import { EdgeResult, EDGES, EdgeSpec, findEdge } from "./edges";
+
+export { JaegerAnswerError };
 
 /** The stack outputs verify reads (names from stack/outputs-contract.ts). */
 export interface VerifyOutputs {
@@ -31,6 +35,9 @@ export interface HttpResponse {
 export interface Activity {
     /** When the cluster was created (its kube-system namespace): spans that started before are an earlier cluster's. */
     clusterCreatedMs: number;
+    /** When verify's own requests began and ended: its traces (and those linked to them) start in between. */
+    startedMs: number;
+    endedMs: number;
     /** The W3C trace id every request of the test activity carried in its traceparent. */
     traceId: string;
     /** The test pod, created and deleted. */
@@ -78,6 +85,8 @@ export interface VerifyReport {
     /** The trace id the test activity's requests carried (with the activity only). */
     traceId?: string;
     components: ComponentResult[];
+    /** Whether the components' spans join up: one trace with the caller's span and the callee's under it. */
+    edges?: EdgeResult[];
     /** The team backends the Collector also sends to, named so the reader knows they were not checked. */
     exporters?: string[];
     /** Set when verify could not do its job: bad usage or outputs (2), Jaeger unreachable or answering wrongly (3). */
@@ -88,34 +97,8 @@ export const EXIT = { ok: 0, missing: 1, usage: 2, jaegerUnreachable: 3 } as con
 
 /** No single request waits longer than this, whatever time is left. */
 export const MAX_REQUEST_MS = 10_000;
-
-/** Jaeger answered, but not what its API v3 answers: a proxy, another service on the port, a broken build. */
-export class JaegerAnswerError extends Error {
-    constructor(what: string) {
-        super(what);
-        this.name = "JaegerAnswerError";
-    }
-}
-
-/** A short, printable piece of an unexpected body (it may be HTML, or binary). */
-const excerpt = (body: string) =>
-    JSON.stringify(
-        body
-            .trim()
-            .slice(0, 120)
-            .replace(/[^\x20-\x7e]/g, "?"),
-    );
-
-function parseJson(response: HttpResponse, what: string): unknown {
-    if (response.status !== 200) throw new JaegerAnswerError(`${what} answered HTTP ${response.status} (expected 200): ${excerpt(response.body)}`);
-    try {
-        return JSON.parse(response.body);
-    } catch {
-        throw new JaegerAnswerError(`${what} answered 200 with a body that is not JSON: ${excerpt(response.body)}`);
-    }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** No request is started with less time than this left: it could only time out, and a timeout reads as Jaeger failing. */
+export const MIN_REQUEST_MS = 250;
 
 /**
  * /api/v3/services answers 200 {"services": [...]}, or {} while no service has sent a span (the
@@ -130,45 +113,9 @@ export function checkServicesResponse(response: HttpResponse): void {
     }
 }
 
-interface JaegerSpan {
-    name: string;
-    startTimeUnixNano: string;
-}
-
-/**
- * /api/v3/traces answers 200 {"result": {"resourceSpans": [...]}} (OTLP-JSON), or 404 with
- * {"error": {"httpCode": 404, "message": "No traces found"}} when nothing matches.
- */
-export function spansOfTracesResponse(response: HttpResponse, serviceName: string): JaegerSpan[] {
-    if (response.status === 404) return [];
-    const data = parseJson(response, "/api/v3/traces");
-    const wrong = (what: string) => new JaegerAnswerError(`/api/v3/traces answered OTLP-JSON with ${what}`);
-    if (!isObject(data) || !isObject(data.result)) throw wrong(`no "result" object: ${excerpt(response.body)}`);
-    const list = (value: unknown, name: string): unknown[] => {
-        if (value === undefined) return [];
-        if (!Array.isArray(value)) throw wrong(`"${name}" that is not a list`);
-        return value;
-    };
-    const spans: JaegerSpan[] = [];
-    for (const rs of list(data.result.resourceSpans, "resourceSpans")) {
-        if (!isObject(rs)) throw wrong("a resourceSpans entry that is not an object");
-        const attributes = isObject(rs.resource) ? list(rs.resource.attributes, "resource.attributes") : [];
-        const serviceAttribute = attributes.find((a) => isObject(a) && a.key === "service.name") as { value?: { stringValue?: unknown } } | undefined;
-        const service = serviceAttribute?.value?.stringValue;
-        if (service !== undefined && service !== serviceName) continue;
-        for (const ss of list(rs.scopeSpans, "scopeSpans")) {
-            if (!isObject(ss)) throw wrong("a scopeSpans entry that is not an object");
-            for (const s of list(ss.spans, "spans")) {
-                const start = isObject(s) ? s.startTimeUnixNano : undefined;
-                const startText = typeof start === "number" && Number.isSafeInteger(start) && start >= 0 ? String(start) : start;
-                if (!isObject(s) || typeof s.name !== "string" || typeof startText !== "string" || !/^\d{1,20}$/.test(startText)) {
-                    throw wrong(`a span without a name and a startTimeUnixNano in nanoseconds: ${excerpt(JSON.stringify(s) ?? "")}`);
-                }
-                spans.push({ name: s.name, startTimeUnixNano: startText });
-            }
-        }
-    }
-    return spans;
+/** The spans of one service in a /api/v3/traces answer (the answer holds whole traces, other services' spans too). */
+export function spansOfTracesResponse(response: HttpResponse, serviceName: string): Span[] {
+    return spansOfAnswer(response).filter((s) => s.service === "" || s.service === serviceName);
 }
 
 /** The reason this node image cannot trace the component, from the tracingGaps output (a non-empty string only). */
@@ -212,6 +159,19 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
     }
 }
 
+/** Why an edge did not join, both of its components traced. */
+export function edgeCause(spec: EdgeSpec, outputs: VerifyOutputs, results: Map<TracedComponent, ComponentResult>): string {
+    const silent = [spec.caller, spec.callee].filter((c) => !results.get(c)?.spans);
+    if (silent.length) return `${silent.join(" and ")} sent no spans (see above), so no trace can hold both`;
+    const rate = outputs.samplingRatePerMillion?.[spec.caller];
+    if (rate === 0) return `the ${spec.caller} samples nothing (rate 0), so ${spec.callee} has no ${spec.caller} trace to join`;
+    const sampling = `the ${spec.caller} samples ${rate ?? "?"} per million requests and ${spec.callee} joins only the sampled ones`;
+    if (spec.callee === "etcd") {
+        return `no sampled apiserver request in the window holds an etcd span: ${sampling}; check that etcd continues incoming traces (its tracing flags on the bundled etcd ${outputs.bundledVersions?.etcd ?? "?"}) and raise kubetracing:apiserverSamplingRatePerMillion to see more`;
+    }
+    return `no sampled kubelet call in the window holds a containerd span: ${sampling} (OTEL_TRACES_SAMPLER=parentbased_traceidratio); check the nodes' containerd OTEL_* settings and raise kubetracing:kubeletSamplingRatePerMillion to see more`;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: VerifyOptions): Promise<VerifyReport> {
@@ -249,27 +209,58 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
     }
     // Jaeger outlives a replaced cluster: only spans of this one count.
     const since = Math.max(io.now() - options.lookbackMs, activity?.clusterCreatedMs ?? 0);
+    /** Every span seen, by trace and span id: the answers hold whole traces, which the edges are read from. */
+    const seen = new Map<string, Span>();
+    const search = async (service: string, from: number, to: number, limit: number): Promise<Span[]> => {
+        const url =
+            `${jaegerUrl}/api/v3/traces?query.service_name=${encodeURIComponent(service)}` +
+            `&query.start_time_min=${iso(from)}&query.start_time_max=${iso(to)}&query.num_traces=${limit}`;
+        const all = spansOfAnswer(await io.get(url, requestTimeout()));
+        for (const s of all) seen.set(`${s.traceId}/${s.spanId}`, s);
+        return all.filter((s) => s.service === "" || s.service === service);
+    };
+    const edgeSpecs = EDGES.filter((e) => outputs.tracedComponents.includes(e.caller) && outputs.tracedComponents.includes(e.callee));
+    const edges = new Map<string, EdgeResult>();
+    const edgeSkipped = (spec: EdgeSpec) => gapOf(outputs, spec.caller) ?? gapOf(outputs, spec.callee);
+    const pendingEdges = () => edgeSpecs.filter((e) => !edges.has(e.edge) && !edgeSkipped(e));
+    const context = { traceId: activity?.traceId, podUid: activity?.pod.uid };
     for (;;) {
-        for (const component of pending()) {
-            if (timeLeft() <= 0) break;
-            const service = SERVICE_NAMES[component];
-            const now = io.now();
-            const url =
-                `${jaegerUrl}/api/v3/traces?query.service_name=${encodeURIComponent(service)}` +
-                `&query.start_time_min=${iso(since)}&query.start_time_max=${iso(now + 60_000)}&query.num_traces=100`;
-            let spans: JaegerSpan[];
-            try {
-                spans = spansOfTracesResponse(await io.get(url, requestTimeout()), service);
-            } catch (err) {
-                return jaegerFailure(err, "stopped answering");
+        try {
+            for (const component of pending()) {
+                if (timeLeft() < MIN_REQUEST_MS) break;
+                const service = SERVICE_NAMES[component];
+                const now = io.now();
+                const spans = await search(service, since, now + 60_000, 100);
+                if (spans.length) {
+                    const newestMs = ms(spans.map((s) => s.startNs).reduce((a, b) => (a > b ? a : b)));
+                    const ageSeconds = Math.max(0, Math.round((now - newestMs) / 1000));
+                    results.set(component, {
+                        component,
+                        serviceName: service,
+                        spans: spans.length,
+                        newestSpanAgeSeconds: ageSeconds,
+                        jaegerLink: link(service),
+                    });
+                }
             }
-            if (spans.length) {
-                const newestNs = spans.map((s) => BigInt(s.startTimeUnixNano)).reduce((a, b) => (a > b ? a : b));
-                const ageSeconds = Math.max(0, Math.round((now - Number(newestNs / 1_000_000n)) / 1000));
-                results.set(component, { component, serviceName: service, spans: spans.length, newestSpanAgeSeconds: ageSeconds, jaegerLink: link(service) });
+            // verify's own traces: its requests' trace (and, for the API server's own traces that link to it, the
+            // callers' traces while its requests ran), then the test pod's start.
+            if (activity && pendingEdges().length && timeLeft() >= MIN_REQUEST_MS * 3) {
+                for (const s of spansOfAnswer(await io.get(`${jaegerUrl}/api/v3/traces/${activity.traceId}`, requestTimeout()), "/api/v3/traces/{id}")) {
+                    seen.set(`${s.traceId}/${s.spanId}`, s);
+                }
+                for (const caller of new Set(pendingEdges().map((e) => SERVICE_NAMES[e.caller]))) {
+                    await search(caller, activity.startedMs - 1000, activity.endedMs + 5000, 1000);
+                }
             }
+        } catch (err) {
+            return jaegerFailure(err, "stopped answering");
         }
-        if (!awaited().length || timeLeft() <= 0) break;
+        for (const spec of pendingEdges()) {
+            const found = findEdge([...seen.values()], spec, context);
+            if (found) edges.set(spec.edge, { edge: spec.edge, joined: true, ...found, jaegerLink: `${jaegerUrl}/trace/${found.traceId}` });
+        }
+        if ((!awaited().length && !pendingEdges().length) || timeLeft() < MIN_REQUEST_MS) break;
         await io.sleep(Math.min(options.pollMs, timeLeft()));
     }
     for (const component of pending()) {
@@ -284,44 +275,68 @@ export async function verify(outputs: VerifyOutputs, io: VerifyIO, options: Veri
         });
     }
     const components = outputs.tracedComponents.map((c) => results.get(c)!);
+    for (const spec of edgeSpecs) {
+        if (edges.has(spec.edge)) continue;
+        const skipped = edgeSkipped(spec);
+        edges.set(
+            spec.edge,
+            skipped ? { edge: spec.edge, joined: false, skipped } : { edge: spec.edge, joined: false, likelyCause: edgeCause(spec, outputs, results) },
+        );
+    }
+    const edgeResults = edgeSpecs.map((e) => edges.get(e.edge)!);
     const exporters = outputs.exporters?.length ? { exporters: outputs.exporters } : {};
+    const allThere = components.every((c) => c.spans > 0 || c.expectedMissing) && edgeResults.every((e) => e.joined || e.skipped);
     return {
-        exitCode: components.every((c) => c.spans > 0 || c.expectedMissing) ? EXIT.ok : EXIT.missing,
+        exitCode: allThere ? EXIT.ok : EXIT.missing,
         jaegerUrl,
         countedSince: iso(since),
         ...(activity ? { traceId: activity.traceId } : {}),
         components,
+        edges: edgeResults,
         ...exporters,
     };
 }
 
+/** Rows as columns padded to their widest cell. */
+function columns(header: string[], rows: string[][]): string[] {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    return [header, ...rows].map((cells) =>
+        cells
+            .map((c, i) => c.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd(),
+    );
+}
+
 export function formatTable(report: VerifyReport): string {
     if (report.error) return `verify: ${report.error}\n`;
-    const rows = report.components.map((c) => [
+    const componentRows = report.components.map((c) => [
         c.component,
         c.serviceName,
         String(c.spans),
         c.newestSpanAgeSeconds === undefined ? "-" : `${c.newestSpanAgeSeconds}s ago`,
         c.jaegerLink,
     ]);
-    const header = ["component", "service", "spans", "newest", "jaeger"];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) =>
-        cells
-            .map((c, i) => c.padEnd(widths[i]))
-            .join("  ")
-            .trimEnd();
+    const edges = report.edges ?? [];
+    const edgeRows = edges.map((e) => [e.edge, e.joined ? "yes" : e.skipped ? "not checked" : "no", e.via ?? "-", e.jaegerLink ?? "-"]);
     const missing = report.components.filter((c) => c.spans === 0);
     const unexpected = missing.filter((c) => !c.expectedMissing);
     const reached = report.components.length - missing.length;
+    const apart = edges.filter((e) => !e.joined && !e.skipped);
+    const joined = edges.filter((e) => e.joined);
     return [
-        line(header),
-        ...rows.map(line),
+        ...columns(["component", "service", "spans", "newest", "jaeger"], componentRows),
+        ...(edgeRows.length ? ["", ...columns(["edge", "joined", "found in", "trace"], edgeRows)] : []),
         "",
         ...missing.map((c) => `MISSING ${c.component}${c.expectedMissing ? " (this node image cannot trace it)" : ""}: ${c.likelyCause}`),
+        ...apart.map((e) => `NOT JOINED ${e.edge}: ${e.likelyCause}`),
+        ...edges.filter((e) => e.skipped).map((e) => `not checked ${e.edge}: ${e.skipped}`),
         ...(unexpected.length
             ? []
-            : [missing.length ? `the other ${reached} traced components reach Jaeger` : `all ${reached} traced components reach Jaeger`]),
+            : [
+                  (missing.length ? `the other ${reached} traced components reach Jaeger` : `all ${reached} traced components reach Jaeger`) +
+                      (joined.length && !apart.length ? `, and their spans join up: ${joined.map((e) => e.edge).join(", ")}` : ""),
+              ]),
         ...(report.exporters?.length
             ? [`exporters: ${report.exporters.join(", ")} (the Collector also sends every span there; verify checks only the local Jaeger)`]
             : []),

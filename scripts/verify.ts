@@ -133,7 +133,7 @@ export function podActivity(kubeconfig: string, image = ACTIVITY_IMAGE): (timeou
         }
         const clusterCreatedMs = Date.parse(kubeSystem.metadata?.creationTimestamp ?? "");
         if (Number.isNaN(clusterCreatedMs)) throw new Error("the API server's kube-system namespace has no creationTimestamp");
-        return { clusterCreatedMs, traceId: trace.traceId, pod: { namespace, name, uid: pod.metadata?.uid ?? "" } };
+        return { clusterCreatedMs, startedMs: started, endedMs: Date.now(), traceId: trace.traceId, pod: { namespace, name, uid: pod.metadata?.uid ?? "" } };
     };
 }
 

@@ -61,7 +61,14 @@ function jaegerWith(spansOf: Record<string, number>): VerifyIO & { asked: string
             const service = u.searchParams.get("query.service_name")!;
             io.asked.push(service);
             if (!spansOf[service]) return { status: 404, body: JSON.stringify({ error: { httpCode: 404, message: "No traces found" } }) };
-            const spans = Array.from({ length: spansOf[service] }, (_, i) => ({ name: `op${i}`, startTimeUnixNano: `${BigInt(now - 1000) * 1_000_000n}` }));
+            // One trace, etcd's spans under the apiserver's first (as the API server's requests hold etcd's calls).
+            const spans = Array.from({ length: spansOf[service] }, (_, i) => ({
+                traceId: "0af7651916cd43dd8448eb211c80319c",
+                spanId: `${service}-${i}`,
+                ...(service === "etcd" && spansOf.apiserver ? { parentSpanId: "apiserver-0" } : {}),
+                name: `op${i}`,
+                startTimeUnixNano: `${BigInt(now - 1000) * 1_000_000n}`,
+            }));
             const resourceSpans = [{ resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] }, scopeSpans: [{ spans }] }];
             return { status: 200, body: JSON.stringify({ result: { resourceSpans } }) };
         },

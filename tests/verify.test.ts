@@ -18,6 +18,8 @@ interface FakeSpan {
 
 class FakeJaeger {
     spans: FakeSpan[] = [];
+    /** Callee spans not under their caller's: the components' spans do not join up. */
+    apart = false;
     requests: string[] = [];
     /** Answers instead of the real API when it returns true (a broken or hostile Jaeger). */
     override?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
@@ -54,32 +56,42 @@ class FakeJaeger {
                 res.statusCode = 400;
                 return res.end(JSON.stringify({ error: { httpCode: 400, message: "query.start_time_min and query.start_time_max are required" } }) + "\n");
             }
-            const matching = this.spans.filter((s) => s.service === service && s.startMs >= min && s.startMs <= max);
-            if (!matching.length) {
+            const inWindow = this.spans.filter((s) => s.startMs >= min && s.startMs <= max);
+            if (!inWindow.some((s) => s.service === service)) {
                 res.statusCode = 404;
                 res.setHeader("Content-Type", "text/plain; charset=utf-8");
                 return res.end(JSON.stringify({ error: { httpCode: 404, message: "No traces found" } }) + "\n");
             }
+            // Like the real Jaeger: whole traces, every service's spans in them. All the fake's spans are one
+            // trace, where (unless told apart) etcd's spans are children of the first apiserver span and
+            // containerd's of the first kubelet span, as in a real cluster's traces.
+            const idOf = (s: FakeSpan) => `b7ad6b716920${String(this.spans.indexOf(s)).padStart(4, "0")}`;
+            const parentOf = (s: FakeSpan) => {
+                const caller = this.apart ? undefined : { etcd: "apiserver", containerd: "kubelet" }[s.service];
+                const first = caller && inWindow.find((x) => x.service === caller);
+                return first ? idOf(first) : undefined;
+            };
             const body = {
                 result: {
-                    resourceSpans: [
-                        {
-                            resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
-                            scopeSpans: [
-                                {
-                                    scope: { name: "go.etcd.io/etcd" },
-                                    spans: matching.map((s, i) => ({
+                    resourceSpans: [...new Set(inWindow.map((s) => s.service))].map((svc) => ({
+                        resource: { attributes: [{ key: "service.name", value: { stringValue: svc } }] },
+                        scopeSpans: [
+                            {
+                                scope: { name: "go.etcd.io/etcd" },
+                                spans: inWindow
+                                    .filter((s) => s.service === svc)
+                                    .map((s) => ({
                                         traceId: "0af7651916cd43dd8448eb211c80319c",
-                                        spanId: `b7ad6b71692033${String(i).padStart(2, "0")}`,
+                                        spanId: idOf(s),
+                                        ...(parentOf(s) ? { parentSpanId: parentOf(s) } : {}),
                                         name: s.name,
                                         kind: 2,
                                         startTimeUnixNano: `${BigInt(s.startMs) * 1_000_000n}`,
                                         endTimeUnixNano: `${BigInt(s.startMs + 3) * 1_000_000n}`,
                                     })),
-                                },
-                            ],
-                        },
-                    ],
+                            },
+                        ],
+                    })),
                 },
             };
             res.setHeader("Content-Type", "application/json");
@@ -623,6 +635,8 @@ describe("the test pod, through the API server", () => {
         });
         expect(activity).toEqual({
             clusterCreatedMs: Date.UTC(2026, 10, 24, 11, 58, 20),
+            startedMs: expect.any(Number),
+            endedMs: expect.any(Number),
             traceId: activity.traceId,
             pod: { namespace: "default", name: activity.pod.name, uid: "5b0e0c0c-1111-4aaa-8bbb-0123456789ab" },
         });
@@ -688,6 +702,8 @@ it("counts only spans that started after the cluster was created", async () => {
         const created = io.now() - 60_000;
         io.activity = async () => ({
             clusterCreatedMs: created,
+            startedMs: io.now() - 2000,
+            endedMs: io.now(),
             traceId: "0af7651916cd43dd8448eb211c80319c",
             pod: { namespace: "default", name: "p", uid: "u" },
         });
@@ -776,8 +792,10 @@ describe("a traces answer that is not OTLP-JSON", () => {
     });
 
     it("takes a start time written as a JSON number, and a span of a resource with no service name", () => {
-        expect(spansOfTracesResponse(answer(span(1_700_000_000_000_000)), "etcd")).toEqual([{ name: "x", startTimeUnixNano: "1700000000000000" }]);
-        expect(spansOfTracesResponse(answer(span(0)), "etcd")).toEqual([{ name: "x", startTimeUnixNano: "0" }]);
+        expect(spansOfTracesResponse(answer(span(1_700_000_000_000_000)), "etcd").map((s) => [s.name, s.startNs, s.service])).toEqual([
+            ["x", 1700000000000000n, ""],
+        ]);
+        expect(spansOfTracesResponse(answer(span(0)), "etcd").map((s) => [s.name, s.startNs])).toEqual([["x", 0n]]);
     });
 
     it("skips the spans of another service's resource", () => {
@@ -789,6 +807,6 @@ describe("a traces answer that is not OTLP-JSON", () => {
             resource: { attributes: [{ key: "service.name", value: { stringValue: "etcd" } }] },
             scopeSpans: [{ spans: [{ name: "x", startTimeUnixNano: "2" }] }],
         };
-        expect(spansOfTracesResponse(answer({ resourceSpans: [other, mine] }), "etcd")).toEqual([{ name: "x", startTimeUnixNano: "2" }]);
+        expect(spansOfTracesResponse(answer({ resourceSpans: [other, mine] }), "etcd").map((s) => [s.name, s.startNs, s.service])).toEqual([["x", 2n, "etcd"]]);
     });
 });
