@@ -40,8 +40,8 @@ export interface Activity {
     endedMs: number;
     /** The W3C trace id every request of the test activity carried in its traceparent. */
     traceId: string;
-    /** The test pod, created and deleted. */
-    pod: { namespace: string; name: string; uid: string };
+    /** The test pod, created and deleted, with its times as the API server gave them (second resolution). */
+    pod: { namespace: string; name: string; uid: string; createdMs?: number; scheduledMs?: number; startedMs?: number };
 }
 
 export interface VerifyIO {

@@ -68,8 +68,24 @@ export async function httpGet(url: string, timeoutMs: number, maxBytes = MAX_BOD
 
 /** The fields of the API server's answers the test activity reads. */
 interface KubeObject {
-    metadata?: { uid?: string; creationTimestamp?: string };
-    status?: { phase?: string };
+    metadata?: { uid?: string; creationTimestamp?: string; namespace?: string; name?: string };
+    status?: {
+        phase?: string;
+        conditions?: { type?: string; lastTransitionTime?: string }[];
+        containerStatuses?: { state?: { running?: { startedAt?: string }; terminated?: { startedAt?: string } } }[];
+    };
+}
+
+/** What the API server says of a pod's start: its creation, its scheduling and its first container's start (each second resolution). */
+export function podTimes(pod: KubeObject): { createdMs?: number; scheduledMs?: number; startedMs?: number } {
+    const time = (text: string | undefined) => (text && !Number.isNaN(Date.parse(text)) ? Date.parse(text) : undefined);
+    const state = pod.status?.containerStatuses?.[0]?.state;
+    const times = {
+        createdMs: time(pod.metadata?.creationTimestamp),
+        scheduledMs: time(pod.status?.conditions?.find((c) => c.type === "PodScheduled")?.lastTransitionTime),
+        startedMs: time(state?.running?.startedAt ?? state?.terminated?.startedAt),
+    };
+    return Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined));
 }
 
 /** A W3C traceparent: version 00, a trace id, a parent span id, sampled. */
@@ -120,12 +136,13 @@ export function podActivity(kubeconfig: string, image = ACTIVITY_IMAGE): (timeou
                 containers: [{ name: "verify", image, command: ["echo", "hi"] }],
             },
         });
+        let last: KubeObject = pod;
         try {
             // Its spans come whether or not the pod gets to finish; the create above must succeed.
             const until = Date.now() + Math.min(120_000, left());
             while (Date.now() < until) {
-                const phase = (await call("GET", `/api/v1/namespaces/${namespace}/pods/${name}`)).status?.phase;
-                if (phase === "Succeeded" || phase === "Failed") break;
+                last = await call("GET", `/api/v1/namespaces/${namespace}/pods/${name}`);
+                if (last.status?.phase === "Succeeded" || last.status?.phase === "Failed") break;
                 await new Promise((r) => setTimeout(r, 1000));
             }
         } finally {
@@ -133,7 +150,13 @@ export function podActivity(kubeconfig: string, image = ACTIVITY_IMAGE): (timeou
         }
         const clusterCreatedMs = Date.parse(kubeSystem.metadata?.creationTimestamp ?? "");
         if (Number.isNaN(clusterCreatedMs)) throw new Error("the API server's kube-system namespace has no creationTimestamp");
-        return { clusterCreatedMs, startedMs: started, endedMs: Date.now(), traceId: trace.traceId, pod: { namespace, name, uid: pod.metadata?.uid ?? "" } };
+        return {
+            clusterCreatedMs,
+            startedMs: started,
+            endedMs: Date.now(),
+            traceId: trace.traceId,
+            pod: { namespace, name, uid: pod.metadata?.uid ?? "", ...podTimes(last) },
+        };
     };
 }
 
@@ -182,7 +205,7 @@ export function checkOutputs(value: unknown): Outputs {
     return { ...(o as unknown as Outputs), tracedComponents: traced as TracedComponent[] };
 }
 
-function readOutputs(stack: string | undefined, file: string | undefined): unknown {
+export function readOutputs(stack: string | undefined, file: string | undefined): unknown {
     if (file) return JSON.parse(fs.readFileSync(file, "utf8"));
     const text = execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", stack!], {
         encoding: "utf8",
