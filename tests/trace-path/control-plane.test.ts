@@ -6,11 +6,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { file, PROJECT_DIR, renderOf } from "../helpers";
-import { kindEtcdArgs, pointAt, startEtcd, waitForEtcd, startContainerd, EtcdRun } from "../real-binaries/drivers";
-import { ApiServer, ApiServerExit, serverSideApply, startApiServer, startKubelet, Kubelet, tempDir } from "./control-plane";
-import { describeWithTracePath, RunningBackend, startBackend, TracePathTools, waitForJaegerSpans } from "./harness";
+import { kindDropInEnv, kindEtcdArgs, pointAt, startEtcd, waitForEtcd, startContainerd, EtcdRun } from "../real-binaries/drivers";
+import { ApiServer, ApiServerExit, apiRequest, serverSideApply, startApiServer, startKubelet, Kubelet, tempDir } from "./control-plane";
+import { describeWithTracePath, RunningBackend, startBackend, TracePathTools, waitForEdge, waitForJaegerSpans } from "./harness";
 import * as semver from "semver";
 import { findRelease } from "../../versions/versions";
+import { EDGES } from "../../scripts/edges";
+import { newTraceparent } from "../../scripts/verify";
 
 /** One per tools/kubernetes-<minor> module, the binaries scripts/fetch-tools.sh builds. */
 export const CONTROL_PLANE_MINORS = fs.readdirSync(path.join(PROJECT_DIR, "tools")).flatMap((d) => /^kubernetes-(1\.\d+)$/.exec(d)?.[1] ?? []);
@@ -82,6 +84,31 @@ describeWithTracePath(
                 );
             });
 
+            // The API server joins a caller's trace only for system:masters (and system:monitoring) from 1.32
+            // (k8s.io/apiserver v0.34.9 pkg/endpoints/filters/traces.go, WithPublicEndpointFn(notSystemPrivilegedGroup));
+            // 1.29's takes every caller as public (v0.29.15: WithPublicEndpoint()): a trace of its own, linked to the caller's.
+            it("apiserver → etcd: a create under a traceparent has etcd's write under the API server's span, in the caller's trace from 1.32, linked to it before", async () => {
+                expect(apiserver).toBeDefined();
+                const trace = newTraceparent();
+                const sent = Date.now();
+                const body = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `edge-${sent}` } });
+                const answer = await apiRequest(`${apiserver!.url}/api/v1/namespaces/default/configmaps`, "POST", body, "application/json", {
+                    traceparent: trace.header,
+                });
+                expect(answer.status).toBe(201);
+                const joins = semver.gte(`${minor}.0`, "1.32.0");
+                const found = await waitForEdge(
+                    backend.jaegerUrl,
+                    EDGES[0],
+                    { traceId: trace.traceId },
+                    sent,
+                    (f) => f.via !== "another trace",
+                    SPAN_TIMEOUT_MS,
+                );
+                expect(found.via).toBe(joins ? "verify's request" : "linked from verify's request");
+                if (joins) expect(found.traceId).toBe(trace.traceId);
+            });
+
             // The TracingConfiguration apiVersion of the other side of the 1.34 boundary. Upstream
             // (k8s.io/apiserver pkg/apis/apiserver): 1.29–1.33 register v1alpha1 and v1beta1 only, so v1 is
             // refused when the file is decoded at start; 1.34 added v1 and still registers v1beta1 (1.37 too).
@@ -111,8 +138,12 @@ describeWithTracePath(
                 });
             }
 
-            it("kubelet with the rendered KubeletConfiguration (tracing block) against real containerd → kubelet spans in Jaeger", async () => {
-                const containerd = await startContainerd(sid, {});
+            it("kubelet with the rendered KubeletConfiguration (tracing block) against real containerd with kind's drop-in env → kubelet spans in Jaeger, containerd's CRI spans under them", async () => {
+                // kind v0.33.0's containerd (tools/containerd-2.3), with the rendered drop-in's OTEL_* env pointed at the backend.
+                const containerd = await startContainerd(
+                    { name: "containerd-2.3", bin: (tool) => path.join(tools.bin, "containerd-2.3", tool), etcd: "", containerd: "2.3.4" },
+                    kindDropInEnv(stackAt(minor), backend.otlpHttp),
+                );
                 let kubelet: Kubelet | undefined;
                 try {
                     const config = withEndpoint(file(renderOf(stackAt(minor)), "kubelet-config"), backend.otlpGrpc);
@@ -125,6 +156,9 @@ describeWithTracePath(
                     figures.push(
                         `kubelet ${minor}: process start → first span in Jaeger ${found.at - kubelet.startedAt} ms (${found.spans.length} spans: ${[...new Set(found.spans.map((x) => x.name))].slice(0, 4).join(", ")})`,
                     );
+                    // kubelet → containerd: the kubelet's CRI client spans carry their context to containerd's server spans.
+                    const edge = await waitForEdge(backend.jaegerUrl, EDGES[1], {}, kubelet.startedAt, () => true, SPAN_TIMEOUT_MS);
+                    expect(edge.via).toBe("another trace");
                 } finally {
                     await kubelet?.stop();
                     await containerd.stop();
@@ -164,5 +198,6 @@ describeWithTracePath(
     [
         ...CONTROL_PLANE_MINORS.flatMap((minor) => [`kube-apiserver-${minor}`, `kubelet-${minor}`]),
         ...new Set(CONTROL_PLANE_MINORS.flatMap((minor) => moduleEtcd(minor) ?? [])),
+        "containerd-2.3",
     ],
 );

@@ -23,14 +23,21 @@ export interface HttpsAnswer {
 
 /**
  * The test apiserver's one user: a static token (kube-apiserver turns anonymous requests off under
- * the AlwaysAllow authorizer), made afresh for each test run.
+ * the AlwaysAllow authorizer), made afresh for each test run. In system:masters, like k3s's admin: the
+ * only callers whose trace context the API server joins (k8s.io/apiserver pkg/endpoints/filters/traces.go).
  */
 const TEST_TOKEN = randomBytes(16).toString("hex");
 
 /** One request to the test apiserver, as its one user; its serving certificate is self-signed. */
-export function apiRequest(url: string, method = "GET", body?: string, contentType = "application/json"): Promise<HttpsAnswer> {
+export function apiRequest(
+    url: string,
+    method = "GET",
+    body?: string,
+    contentType = "application/json",
+    extraHeaders: Record<string, string> = {},
+): Promise<HttpsAnswer> {
     return new Promise((resolve, reject) => {
-        const headers: Record<string, string> = { authorization: `Bearer ${TEST_TOKEN}`, ...(body ? { "content-type": contentType } : {}) };
+        const headers: Record<string, string> = { authorization: `Bearer ${TEST_TOKEN}`, ...(body ? { "content-type": contentType } : {}), ...extraHeaders };
         const req = https.request(url, { method, rejectUnauthorized: false, headers, timeout: 10_000 }, (res) => {
             let text = "";
             res.setEncoding("utf8");
@@ -52,7 +59,7 @@ export async function startApiServer(binary: string, etcdUrl: string, tracingCon
     fs.writeFileSync(path.join(dir, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
     fs.writeFileSync(path.join(dir, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
     fs.writeFileSync(path.join(dir, "tracing.yaml"), tracingConfig);
-    fs.writeFileSync(path.join(dir, "tokens.csv"), `${TEST_TOKEN},kubetracing-test,kubetracing-test\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, "tokens.csv"), `${TEST_TOKEN},kubetracing-test,kubetracing-test,"system:masters"\n`, { mode: 0o600 });
     const port = await freePort();
     const startedAt = Date.now();
     const proc = start(binary, [

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { backendContainers, BackendContainer } from "../../config-files/backend-containers";
-import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpHttpUrl } from "../../stack/endpoints";
+import { COLLECTOR_HEALTH_PORT, JAEGER_UI_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT, otlpHttpUrl, SERVICE_NAMES } from "../../stack/endpoints";
 import { stackNames } from "../../stack/names";
 import { renderStack, RenderedStack } from "../../config-files/render-stack";
 import { parseSettings, StackSettings } from "../../settings/settings";
@@ -13,6 +13,8 @@ import { collectorEnvironment } from "../../config-files/team-exporters";
 import { waitForHttpOkScript } from "../../components/observability-backend";
 import { file, PROJECT_DIR } from "../helpers";
 import { obtainBinaries, Suite, tempDir } from "../real-binaries/harness";
+import { EdgeContext, EdgeSpec, EdgeVia, findEdge } from "../../scripts/edges";
+import { spansOfAnswer } from "../../scripts/otlp-json";
 
 export interface TracePathTools {
     /** .cache/tools/bin: otelcol, otelcol-agent, jaeger. */
@@ -284,5 +286,36 @@ export function runVerifyIn(
         return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/**
+ * Polls Jaeger until a trace holds both sides of `spec` (scripts/edges.ts) and `accept` takes how it was
+ * found: the caller's own trace (`traceId`), the service's traces since `sinceMs`.
+ */
+export async function waitForEdge(
+    jaegerUrl: string,
+    spec: EdgeSpec,
+    context: EdgeContext,
+    sinceMs: number,
+    accept: (found: { via: EdgeVia; traceId: string }) => boolean,
+    timeoutMs: number,
+): Promise<{ via: EdgeVia; traceId: string }> {
+    const deadline = Date.now() + timeoutMs;
+    let last: { via: EdgeVia; traceId: string } | undefined;
+    for (;;) {
+        const answer = async (url: string) => {
+            const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+            return spansOfAnswer({ status: res.status, body: await res.text() });
+        };
+        const window = `query.start_time_min=${new Date(sinceMs - 2000).toISOString()}&query.start_time_max=${new Date(Date.now() + 60_000).toISOString()}`;
+        const spans = [
+            ...(context.traceId ? await answer(`${jaegerUrl}/api/v3/traces/${context.traceId}`) : []),
+            ...(await answer(`${jaegerUrl}/api/v3/traces?query.service_name=${SERVICE_NAMES[spec.caller]}&${window}&query.num_traces=1000`)),
+        ];
+        last = findEdge(spans, spec, context);
+        if (last && accept(last)) return last;
+        if (Date.now() > deadline) throw new Error(`no trace holds ${spec.edge} as wanted within ${timeoutMs} ms; found ${JSON.stringify(last)}`);
+        await new Promise((r) => setTimeout(r, 1000));
     }
 }
