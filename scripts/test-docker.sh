@@ -7,6 +7,8 @@
 #
 #   bash scripts/test-docker.sh start   → starts it if not running; last line DOCKER_HOST=unix://…
 #   bash scripts/test-docker.sh stop    → stops it (containers included); the data-root stays for reuse
+#   bash scripts/test-docker.sh halt    → stops the daemon alone, as a machine's Docker stops: its containers
+#                                         stop with it and are kept (those with a restart policy come back on start)
 #   bash scripts/test-docker.sh env     → prints DOCKER_HOST=… if it is running, else exit 1
 #   exit 3 with a reason on stderr      → it cannot run on this machine
 set -euo pipefail
@@ -70,13 +72,13 @@ start() {
     echo "DOCKER_HOST=$DOCKER_HOST"
 }
 
-stop() {
+stop() { # keep: "keep" leaves the containers to the daemon
     [ -f "$pidfile" ] || return 0
     local pid
     pid=$(cat "$pidfile")
     if kill -0 "$pid" 2>/dev/null; then
-        # Containers first, so no shim outlives the daemon.
-        docker ps -q | xargs -r docker rm -f >/dev/null 2>&1 || true
+        # Containers first, so no shim outlives the daemon (halt: dockerd stops them itself on SIGTERM).
+        [ "${1:-}" = keep ] || docker ps -q | xargs -r docker rm -f >/dev/null 2>&1 || true
         kill "$pid"
         for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
         kill -9 "$pid" 2>/dev/null || true
@@ -87,6 +89,7 @@ stop() {
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    halt) stop keep ;;
     env) running && echo "DOCKER_HOST=$DOCKER_HOST" ;;
-    *) echo "usage: bash scripts/test-docker.sh start|stop|env" >&2; exit 2 ;;
+    *) echo "usage: bash scripts/test-docker.sh start|stop|halt|env" >&2; exit 2 ;;
 esac
