@@ -24,8 +24,9 @@ declare -A what=(
     [kind]="kind v0.33.0 (tools/kind/go.mod)"
     [k3d]="k3d v5.9.0 (tools/k3d/go.mod)"
     [pulumi]="Pulumi CLI v3.274.1 (tools/pulumi/go.mod)"
+    [telemetrygen]="telemetrygen, the consumer example's workload (tools/telemetrygen/go.mod)"
 )
-order=(otelcol otelcol-agent jaeger kind k3d pulumi)
+order=(otelcol otelcol-agent jaeger kind k3d pulumi telemetrygen)
 tests=(otelcol otelcol-agent jaeger kind k3d)
 # The version a tools/ module requires of an upstream module: module_version DIR MODULE → v1.2.3.
 module_version() { awk -v m="$2" '$1 == m && $2 ~ /^v/ {print $2; exit}' "$repo/tools/$1/go.mod"; }
@@ -156,6 +157,7 @@ build() {
         # k3s of the pinned default minor.
         k3d) build_module_tool k3d github.com/k3d-io/k3d/v5 \
             "-X github.com/k3d-io/k3d/v5/version.Version=v5.9.0 -X github.com/k3d-io/k3d/v5/version.K3sVersion=v1.34.9-k3s1" ;;
+        telemetrygen) build_module_tool telemetrygen github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen "" ;;
         pulumi) build_module_tool pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
             "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.274.1" ;;
         kube-* | kubelet-* | kubeadm-* | kubectl-*)

@@ -7,12 +7,15 @@
 # Idempotent: an image whose label matches its binary's checksum is kept.
 #
 #   bash scripts/test-images.sh   → prints jaegerImage=…, collectorImage=… and agentImage=… (stack settings)
+#   bash scripts/test-images.sh telemetrygen → also telemetrygenImage=…, the consumer example's workload (lifecycle tier)
 #   exit 3 with a reason on stderr → the images cannot be built here
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cannot() { echo "test-images: $*" >&2; exit 3; }
 
-bin=$(bash "$repo/scripts/fetch-tools.sh" otelcol otelcol-agent jaeger | tail -n1) || exit 3
+extra=()
+[ "${1:-}" != telemetrygen ] || extra=(telemetrygen)
+bin=$(bash "$repo/scripts/fetch-tools.sh" otelcol otelcol-agent jaeger "${extra[@]}" | tail -n1) || exit 3
 docker_host=$(bash "$repo/scripts/test-docker.sh" start | tail -n1) || exit 3
 export "${docker_host?}"
 work="$repo/.cache/images"
@@ -68,3 +71,9 @@ jaeger=$(image "kubetracing.local/jaeger:$jaeger_version" "$bin/jaeger" /cmd/jae
 echo "jaegerImage=$jaeger"
 echo "collectorImage=$collector"
 echo "agentImage=$agent"
+if [ ${#extra[@]} -gt 0 ]; then
+    # telemetrygen has no --version: the tag is its module's version (tools/telemetrygen/go.mod).
+    telemetrygen_version=$(awk '$1 == "github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen" {print $2}' "$repo/tools/telemetrygen/go.mod")
+    echo "telemetrygenImage=$(image "kubetracing.local/telemetrygen:$telemetrygen_version" "$bin/telemetrygen" /telemetrygen \
+        --change 'ENTRYPOINT ["/telemetrygen"]' --change 'USER 10001')"
+fi

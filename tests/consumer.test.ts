@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FAKE_KUBECONFIG, ProgramRun, runProgram, Registration, valueOf } from "./pulumi-harness";
 import { IN_CLUSTER_OTLP_ENDPOINT } from "../config-files/in-cluster-collector";
+import { PINNED_IMAGES } from "../versions/versions";
 
 describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
     let regs: Registration[];
@@ -43,7 +44,9 @@ describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
     it("points the workload at the node-local agent through the downward API", () => {
         const deployment = regs.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
         const container = deployment.inputs.spec.template.spec.containers[0];
-        expect(container.image).toMatch(/telemetrygen:v\d+\.\d+\.\d+$/);
+        // The same Collector-contrib release as the node agent's image.
+        const contrib = PINNED_IMAGES.collectorContrib.split(":").pop();
+        expect(container.image).toBe(`ghcr.io/open-telemetry/opentelemetry-collector-contrib/telemetrygen:v${contrib}`);
         expect(container.env).toEqual([
             { name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
             { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "http://$(HOST_IP):4318" },
@@ -78,6 +81,23 @@ describe("examples/consumer against a tracing stack that runs no local Jaeger (l
         );
         expect(run.registrations.some((r) => r.type === "kubernetes:apps/v1:Deployment")).toBe(true);
         expect(Object.keys(run.outputs)).not.toContain("jaegerUrl");
+    });
+});
+
+describe("examples/consumer with kubetracing-consumer:telemetrygenImage (a mirror's copy)", () => {
+    it("runs that image", async () => {
+        const run = await runProgram(
+            { "kubetracing-consumer:tracingStack": "organization/kubetracing/dev", "kubetracing-consumer:telemetrygenImage": "mirror.example/telemetrygen:v0.159.0" },
+            {
+                preview: false,
+                stack: "dev",
+                project: "kubetracing-consumer",
+                program: "../examples/consumer/index",
+                stackReference: { outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT }, secretOutputNames: ["kubeconfig"] },
+            },
+        );
+        const deployment = run.registrations.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
+        expect(deployment.inputs.spec.template.spec.containers[0].image).toBe("mirror.example/telemetrygen:v0.159.0");
     });
 });
 

@@ -5,10 +5,10 @@ import * as k8s from "@pulumi/kubernetes";
 import type { StackOutputName } from "../../stack/outputs-contract";
 
 /**
- * Pinned: telemetrygen from the same Collector-contrib release the agent runs. Not exported: every
- * export of a Pulumi program is a stack output, and a constant there says nothing about the stack.
+ * Pinned by default: telemetrygen from the same Collector-contrib release the agent runs. A setting, for
+ * clusters that pull from a mirror. Not exported: every export of a Pulumi program is a stack output.
  */
-const TELEMETRYGEN_IMAGE = "ghcr.io/open-telemetry/opentelemetry-collector-contrib/telemetrygen:v0.159.0";
+const DEFAULT_TELEMETRYGEN_IMAGE = "ghcr.io/open-telemetry/opentelemetry-collector-contrib/telemetrygen:v0.159.0";
 
 interface InClusterOtlpEndpoint {
     hostIpEnv: string;
@@ -18,6 +18,7 @@ interface InClusterOtlpEndpoint {
 
 const config = new pulumi.Config();
 const tracingStack = config.require("tracingStack");
+const telemetrygenImage = config.get("telemetrygenImage") ?? DEFAULT_TELEMETRYGEN_IMAGE;
 const tracing = new pulumi.StackReference(tracingStack);
 
 /**
@@ -54,7 +55,7 @@ export = async () => {
                         containers: [
                             {
                                 name: "telemetrygen",
-                                image: TELEMETRYGEN_IMAGE,
+                                image: telemetrygenImage,
                                 // Kubernetes expands $(HOST_IP) in args from the env below.
                                 args: [
                                     "traces",
