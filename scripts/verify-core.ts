@@ -131,6 +131,15 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
     if (gap) return gap;
     const rate = outputs.samplingRatePerMillion?.[component];
     if (rate === 0) return `sampling rate is 0: set kubetracing:${component}SamplingRatePerMillion (or samplingRatePerMillion) above 0`;
+    // etcd samples parent-based (etcd v3.6.5 server/embed/config_tracing.go), and so does containerd
+    // where it reads the rendered OTEL_TRACES_SAMPLER=parentbased_traceidratio: every call of a caller
+    // that samples nothing carries an unsampled parent, and they follow it (seen on a kind 1.34 cluster).
+    const caller = EDGES.find((e) => e.callee === component)?.caller;
+    const containerd = outputs.bundledVersions?.containerd;
+    const parentBased = component === "etcd" || (typeof containerd === "string" && semver.valid(containerd) !== null && !containerdReadsToml(containerd));
+    if (caller && parentBased && outputs.samplingRatePerMillion?.[caller] === 0) {
+        return `${component} samples as its caller does, and the ${caller} samples nothing: set kubetracing:${caller}SamplingRatePerMillion (or samplingRatePerMillion) above 0`;
+    }
     const collector = outputs.collectorNetworkGrpcEndpoint ?? "the Collector";
     switch (component) {
         case "etcd": {
@@ -139,7 +148,8 @@ export function likelyCause(component: TracedComponent, outputs: VerifyOutputs):
             const old = typeof etcd === "string" && semver.valid(etcd) !== null && !etcdHasSamplingFlag(etcd);
             if (old)
                 return `etcd ${etcd} has no sampling flag: its spans appear only inside sampled apiserver requests (trace the apiserver; on kind set kindEtcdImage)`;
-            return `etcd sends only for requests it samples (rate ${rate ?? "?"} per million); check etcd reaches ${collector} and that --cluster-init (k3d) is set`;
+            const k3d = outputs.engine === "k3d" ? " and that --cluster-init is set (k3s runs etcd only with it)" : "";
+            return `etcd sends only for requests it samples (rate ${rate ?? "?"} per million); check etcd reaches ${collector}${k3d}`;
         }
         case "apiserver":
             return `the apiserver samples nothing without a rate and ignores incoming trace context; check its tracing-config-file and that it reaches ${collector}`;

@@ -194,6 +194,31 @@ describe("verify", () => {
     });
 
     it.each`
+        caller         | containerd   | silent                       | cause
+        ${"apiserver"} | ${"2.2.5"}   | ${["etcd", "apiserver"]}     | ${"etcd samples as its caller does, and the apiserver samples nothing: set kubetracing:apiserverSamplingRatePerMillion (or samplingRatePerMillion) above 0"}
+        ${"kubelet"}   | ${"2.2.5"}   | ${["kubelet", "containerd"]} | ${"containerd samples as its caller does, and the kubelet samples nothing: set kubetracing:kubeletSamplingRatePerMillion (or samplingRatePerMillion) above 0"}
+        ${"kubelet"}   | ${"1.7.15"}  | ${["kubelet", "containerd"]} | ${/^containerd 1\.7\.15 reads tracing from its TOML config/}
+    `("a callee whose caller samples nothing ($caller at 0, containerd $containerd): the cause is the caller's rate", async ({ caller, containerd, silent, cause }) => {
+        const io = fakeIO();
+        const rates = { etcd: 100000, apiserver: 100000, kubelet: 100000, containerd: 100000, [caller]: 0 };
+        jaeger.spans = all.filter((c) => !silent.includes(c)).map((c) => ({ service: c, name: "x", startMs: at(io, 2) }));
+        const report = await verify(outputsFor(jaeger.url, { samplingRatePerMillion: rates, bundledVersions: { etcd: "3.6.12", containerd } }), io, options);
+        const callee = silent.find((c: string) => c !== caller);
+        const reported = report.components.find((c) => c.component === callee)!.likelyCause;
+        if (typeof cause === "string") expect(reported).toBe(cause);
+        else expect(reported).toMatch(cause);
+    });
+
+    it.each`
+        engine    | hint
+        ${"k3d"}  | ${"; check etcd reaches kubetracing-dev-collector:4317 and that --cluster-init is set (k3s runs etcd only with it)"}
+        ${"kind"} | ${"; check etcd reaches kubetracing-dev-collector:4317"}
+    `("names --cluster-init only on k3d ($engine)", async ({ engine, hint }) => {
+        const report = await verify(outputsFor(jaeger.url, { tracedComponents: ["etcd"], engine }), fakeIO(), options);
+        expect(report.components[0].likelyCause).toBe(`etcd sends only for requests it samples (rate 100000 per million)${hint}`);
+    });
+
+    it.each`
         etcd        | cause
         ${"3.5.10"} | ${/^etcd 3\.5\.10 has no sampling flag/}
         ${"3.5.11"} | ${/^etcd sends only for requests it samples/}
@@ -767,7 +792,7 @@ describe("verify's report, word for word", () => {
     it("without the Collector's endpoints in the outputs, the causes still say where to look", async () => {
         const report = await verify({ jaegerUrl: jaeger.url, tracedComponents: ["etcd", "kubelet", "containerd"] }, fakeIO(), { ...options, timeoutMs: 3000 });
         expect(report.components.map((c) => c.likelyCause)).toEqual([
-            "etcd sends only for requests it samples (rate ? per million); check etcd reaches the Collector and that --cluster-init (k3d) is set",
+            "etcd sends only for requests it samples (rate ? per million); check etcd reaches the Collector",
             "the kubelet samples only with a rate; check the kubelet config file is loaded and that it reaches the Collector",
             "containerd reads tracing from OTEL_* env or, before 1.6.32 and 1.7.16, its TOML config and needs an http:// URL endpoint; check the node's containerd settings and that it reaches the Collector's OTLP/HTTP port",
         ]);
