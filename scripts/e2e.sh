@@ -19,11 +19,15 @@ pulumi_check_version || exit 2
 pulumi_default_passphrase
 
 stack="e2e-$engine-$(date +%s)"
+# The kubernetes provider copies the kubeconfig to a new file in $TMPDIR each time it starts and leaves
+# it (scripts/up.sh): this run's go to a private directory, removed at exit.
+tmp=$(mktemp -d)
+export TMPDIR="$tmp"
 cleanup() {
     pulumi destroy --yes --stack "$stack" >/dev/null 2>&1 || true
     pulumi stack rm --yes --force --stack "$stack" >/dev/null 2>&1 || true
 }
-trap 'status=$?; if [ "$status" -ne 0 ]; then echo "e2e: failed ($status); cleaning up $stack" >&2; cleanup; fi' EXIT
+trap 'status=$?; if [ "$status" -ne 0 ]; then echo "e2e: failed ($status); cleaning up $stack" >&2; cleanup; fi; rm -rf "$tmp"' EXIT
 
 pulumi stack init "$stack"
 pulumi config set --stack "$stack" kubetracing:engine "$engine"

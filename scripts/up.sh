@@ -17,4 +17,9 @@ pulumi_check_version || exit 1
 # PULUMI_CONFIG_PASSPHRASE_FILE), else an empty one.
 pulumi_default_passphrase
 pulumi stack select --create "$stack"
-pulumi up --yes --stack "$stack" "$@"
+# The kubernetes provider copies the kubeconfig, client key included, to a new file in $TMPDIR each
+# time it starts and never removes it (pulumi-kubernetes provider/pkg/provider/provider.go Configure →
+# util.go writeKubeconfigToFile, for Helm): the run gets a private temp directory, removed after it.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+TMPDIR="$tmp" pulumi up --yes --stack "$stack" "$@"

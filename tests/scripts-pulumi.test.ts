@@ -21,6 +21,8 @@ function fakeTools(fake: FakePulumi = {}): { path: string; log: string } {
         `#!/bin/bash
 if [ "$1" = version ]; then echo "${fake.version ?? "v3.274.1"}"; exit 0; fi
 echo "$* | passphrase=\${PULUMI_CONFIG_PASSPHRASE-<unset>} | file=\${PULUMI_CONFIG_PASSPHRASE_FILE-<unset>}" >> ${log}
+# As the kubernetes provider does on every start: a kubeconfig copy in $TMPDIR, left there.
+if [ "$1" = up ]; then echo "$TMPDIR" > ${log}.tmpdir; echo key > "\${TMPDIR:-/tmp}/kubeconfig123"; fi
 `,
         { mode: 0o755 },
     );
@@ -77,6 +79,17 @@ it("npm run up -- --refresh (what the README says to run after Docker restarted)
     expect(r.status).toBe(0);
     expect(r.calls.map((c) => c.split(" | ")[0])).toEqual(["stack select --create dev", "up --yes --stack dev --refresh"]);
     expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).toContain("npm run up -- --refresh");
+});
+
+it("up.sh gives pulumi up a private temp directory and removes it after, the kubernetes provider's kubeconfig copies with it", () => {
+    const tmp = tempDir("tmp");
+    const tools = fakeTools();
+    const r = spawnSync("/bin/bash", [path.join(freshClone(), "scripts", "up.sh"), "dev"], { env: { PATH: tools.path, HOME: tempDir("home"), TMPDIR: tmp }, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const seen = fs.readFileSync(`${tools.log}.tmpdir`, "utf8").trim();
+    expect(path.dirname(seen)).toBe(tmp);
+    expect(fs.existsSync(seen)).toBe(false);
+    expect(fs.readdirSync(tmp)).toEqual([]);
 });
 
 describe("the passphrase the scripts hand to pulumi", () => {
