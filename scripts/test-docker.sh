@@ -78,7 +78,7 @@ stop() { # keep: "keep" leaves the containers to the daemon
     pid=$(cat "$pidfile")
     if kill -0 "$pid" 2>/dev/null; then
         # Containers first, so no shim outlives the daemon (halt: dockerd stops them itself on SIGTERM).
-        [ "${1:-}" = keep ] || docker ps -q | xargs -r docker rm -f >/dev/null 2>&1 || true
+        [ "${1:-}" = keep ] || docker ps -aq | xargs -r docker rm -f -v >/dev/null 2>&1 || true
         kill "$pid"
         for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
         kill -9 "$pid" 2>/dev/null || true
