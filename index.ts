@@ -55,11 +55,13 @@ const backend = new ObservabilityBackend(LOGICAL_NAMES.backend, {
 });
 
 // One component type for both engines: switching engine replaces the cluster under the same URNs.
-// After the whole backend: its network exists and its Collector answers, so no early span is lost.
+// After the network and the Collector's answer, so no early span is lost; not after Jaeger, which
+// starts beside it (the Collector queues and retries for 5 minutes until Jaeger takes its spans).
+// Destroy runs the other way: the cluster goes before the network its nodes are on.
 const cluster = new EngineCluster(
     LOGICAL_NAMES.cluster,
     { clusterName: names.cluster, scripts: rendered.engineScripts, summary: content("summary"), formerName: former.cluster },
-    { dependsOn: [backend] },
+    { dependsOn: [backend.network, backend.collectorReady] },
 );
 
 const agent = rendered.inClusterCollector

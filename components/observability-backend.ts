@@ -77,7 +77,9 @@ export class ObservabilityBackend extends pulumi.ComponentResource {
                 image: collectorImage.imageId,
                 ...(env ? { envs: pulumi.secret(env.map((e) => `${e.name}=${e.value.reveal()}`)) } : {}),
             },
-            { ...child("collector"), dependsOn: jaeger ? [jaeger] : [], ...(env ? { additionalSecretOutputs: ["envs"] } : {}) },
+            // Not after Jaeger: its OTLP exporter queues and retries (otlpexporter v0.159.0 defaults: sending_queue on,
+            // retry_on_failure for 5 minutes), so both containers start at once.
+            { ...child("collector"), ...(env ? { additionalSecretOutputs: ["envs"] } : {}) },
         );
 
         const hostPort = (container: docker.Container, containerName: string, internal: number) =>

@@ -212,13 +212,11 @@ describe.each([
             }
         });
 
-        it("creates the cluster after the whole backend, the Collector ready and the network there (so deletes it first)", () => {
-            // The component depends on the backend component, which the SDK sends as every one of its children;
-            // the cluster Command registers only once its parent has.
+        it("creates the cluster once the network is there and the Collector answers, beside Jaeger, not after it (and deletes it before the network)", () => {
+            // The cluster Command registers only once its parent component has, with the component's dependencies.
             const component = byName(regs, "kubernetes");
-            const backendChildren = regs.filter((r) => r.parent === urnOf(regs, "backend")).map((r) => r.urn);
-            expect(backendChildren).toEqual(expect.arrayContaining([urnOf(regs, "backend-collector-ready"), urnOf(regs, "backend-network")]));
-            expect([...component.dependencies].sort()).toEqual(expect.arrayContaining(backendChildren.sort()));
+            expect([...component.dependencies].sort()).toEqual([urnOf(regs, "backend-collector-ready"), urnOf(regs, "backend-network")].sort());
+            expect(byName(regs, "backend-collector").dependencies.filter((urn) => /jaeger/.test(urn))).toEqual([]);
             const cluster = byName(regs, "kubernetes-cluster");
             expect(cluster.parent).toBe(component.urn);
             expect(cluster.deleteBeforeReplace).toBe(true);

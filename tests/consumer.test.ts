@@ -87,13 +87,19 @@ describe("examples/consumer against a tracing stack that runs no local Jaeger (l
 describe("examples/consumer with kubetracing-consumer:telemetrygenImage (a mirror's copy)", () => {
     it("runs that image", async () => {
         const run = await runProgram(
-            { "kubetracing-consumer:tracingStack": "organization/kubetracing/dev", "kubetracing-consumer:telemetrygenImage": "mirror.example/telemetrygen:v0.159.0" },
+            {
+                "kubetracing-consumer:tracingStack": "organization/kubetracing/dev",
+                "kubetracing-consumer:telemetrygenImage": "mirror.example/telemetrygen:v0.159.0",
+            },
             {
                 preview: false,
                 stack: "dev",
                 project: "kubetracing-consumer",
                 program: "../examples/consumer/index",
-                stackReference: { outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT }, secretOutputNames: ["kubeconfig"] },
+                stackReference: {
+                    outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT },
+                    secretOutputNames: ["kubeconfig"],
+                },
             },
         );
         const deployment = run.registrations.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;

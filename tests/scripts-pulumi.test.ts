@@ -62,7 +62,7 @@ describe("the Pulumi CLI's minimum version", () => {
         const r = up({ version });
         expect(r.stderr).toBe("");
         expect(r.status).toBe(0);
-        expect(r.calls.map((c) => c.split(" | ")[0])).toEqual(["stack select --create dev", "up --yes --stack dev"]);
+        expect(r.calls.map((c) => c.split(" | ")[0])).toEqual(["stack select --create dev", "up --yes --skip-preview --stack dev"]);
     });
 
     it.each(["v3.225.0", "v3.208.0", "v3.200.0", "garbage"])("up.sh refuses pulumi %s before touching a stack", (version) => {
@@ -77,14 +77,17 @@ it("npm run up -- --refresh (what the README says to run after Docker restarted)
     // `npm run up -- --refresh` runs `bash scripts/up.sh dev --refresh`.
     const r = up({}, {}, freshClone(), ["dev", "--refresh"]);
     expect(r.status).toBe(0);
-    expect(r.calls.map((c) => c.split(" | ")[0])).toEqual(["stack select --create dev", "up --yes --stack dev --refresh"]);
+    expect(r.calls.map((c) => c.split(" | ")[0])).toEqual(["stack select --create dev", "up --yes --skip-preview --stack dev --refresh"]);
     expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).toContain("npm run up -- --refresh");
 });
 
 it("up.sh gives pulumi up a private temp directory and removes it after, the kubernetes provider's kubeconfig copies with it", () => {
     const tmp = tempDir("tmp");
     const tools = fakeTools();
-    const r = spawnSync("/bin/bash", [path.join(freshClone(), "scripts", "up.sh"), "dev"], { env: { PATH: tools.path, HOME: tempDir("home"), TMPDIR: tmp }, encoding: "utf8" });
+    const r = spawnSync("/bin/bash", [path.join(freshClone(), "scripts", "up.sh"), "dev"], {
+        env: { PATH: tools.path, HOME: tempDir("home"), TMPDIR: tmp },
+        encoding: "utf8",
+    });
     expect(r.status).toBe(0);
     const seen = fs.readFileSync(`${tools.log}.tmpdir`, "utf8").trim();
     expect(path.dirname(seen)).toBe(tmp);

@@ -194,20 +194,27 @@ describe("verify", () => {
     });
 
     it.each`
-        caller         | containerd   | silent                       | cause
-        ${"apiserver"} | ${"2.2.5"}   | ${["etcd", "apiserver"]}     | ${"etcd samples as its caller does, and the apiserver samples nothing: set kubetracing:apiserverSamplingRatePerMillion (or samplingRatePerMillion) above 0"}
-        ${"kubelet"}   | ${"2.2.5"}   | ${["kubelet", "containerd"]} | ${"containerd samples as its caller does, and the kubelet samples nothing: set kubetracing:kubeletSamplingRatePerMillion (or samplingRatePerMillion) above 0"}
-        ${"kubelet"}   | ${"1.7.15"}  | ${["kubelet", "containerd"]} | ${/^containerd 1\.7\.15 reads tracing from its TOML config/}
-    `("a callee whose caller samples nothing ($caller at 0, containerd $containerd): the cause is the caller's rate", async ({ caller, containerd, silent, cause }) => {
-        const io = fakeIO();
-        const rates = { etcd: 100000, apiserver: 100000, kubelet: 100000, containerd: 100000, [caller]: 0 };
-        jaeger.spans = all.filter((c) => !silent.includes(c)).map((c) => ({ service: c, name: "x", startMs: at(io, 2) }));
-        const report = await verify(outputsFor(jaeger.url, { samplingRatePerMillion: rates, bundledVersions: { etcd: "3.6.12", containerd } }), io, options);
-        const callee = silent.find((c: string) => c !== caller);
-        const reported = report.components.find((c) => c.component === callee)!.likelyCause;
-        if (typeof cause === "string") expect(reported).toBe(cause);
-        else expect(reported).toMatch(cause);
-    });
+        caller         | containerd  | silent                       | cause
+        ${"apiserver"} | ${"2.2.5"}  | ${["etcd", "apiserver"]}     | ${"etcd samples as its caller does, and the apiserver samples nothing: set kubetracing:apiserverSamplingRatePerMillion (or samplingRatePerMillion) above 0"}
+        ${"kubelet"}   | ${"2.2.5"}  | ${["kubelet", "containerd"]} | ${"containerd samples as its caller does, and the kubelet samples nothing: set kubetracing:kubeletSamplingRatePerMillion (or samplingRatePerMillion) above 0"}
+        ${"kubelet"}   | ${"1.7.15"} | ${["kubelet", "containerd"]} | ${/^containerd 1\.7\.15 reads tracing from its TOML config/}
+    `(
+        "a callee whose caller samples nothing ($caller at 0, containerd $containerd): the cause is the caller's rate",
+        async ({ caller, containerd, silent, cause }) => {
+            const io = fakeIO();
+            const rates = { etcd: 100000, apiserver: 100000, kubelet: 100000, containerd: 100000, [caller]: 0 };
+            jaeger.spans = all.filter((c) => !silent.includes(c)).map((c) => ({ service: c, name: "x", startMs: at(io, 2) }));
+            const report = await verify(
+                outputsFor(jaeger.url, { samplingRatePerMillion: rates, bundledVersions: { etcd: "3.6.12", containerd } }),
+                io,
+                options,
+            );
+            const callee = silent.find((c: string) => c !== caller);
+            const reported = report.components.find((c) => c.component === callee)!.likelyCause;
+            if (typeof cause === "string") expect(reported).toBe(cause);
+            else expect(reported).toMatch(cause);
+        },
+    );
 
     it.each`
         engine    | hint
