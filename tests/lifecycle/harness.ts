@@ -91,6 +91,9 @@ export function projectLinks(project: string): string {
         if (/^Pulumi\..+\.yaml$/.test(entry) || [".git", ".cache", "reports"].includes(entry)) continue;
         fs.symlinkSync(path.join(project, entry), path.join(dir, entry));
     }
+    // An example in this repository has no node_modules of its own: in the checkout Node finds the
+    // repository's by walking up, which a temp directory cannot.
+    if (!fs.existsSync(path.join(dir, "node_modules"))) fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
     return dir;
 }
 

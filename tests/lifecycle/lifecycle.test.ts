@@ -46,7 +46,11 @@ describeWithLifecycle("the real pulumi lifecycle", (tools: LifecycleTools) => {
                 .filter((n) => n.includes(stack.name)),
         ];
         // Anonymous volumes (a kind node's /var) have no name to match: any the tier did not start with.
-        left.push(...volumes().filter((v) => !volumesAtStart.has(v)).map((v) => `volume ${v}`));
+        left.push(
+            ...volumes()
+                .filter((v) => !volumesAtStart.has(v))
+                .map((v) => `volume ${v}`),
+        );
         const state = path.join(stack.dir, "state", "kubetracing");
         for (const engine of ["kind", "k3d"]) if (fs.existsSync(path.join(state, engine, `kubetracing-${stack.name}`))) left.push(`state directory ${engine}`);
         const kubeconfig = (process.env.KUBECONFIG ?? path.join(os.homedir(), ".kube", "config")).split(":")[0];
@@ -220,10 +224,14 @@ describeWithLifecycle("the real pulumi lifecycle", (tools: LifecycleTools) => {
             const failed = await stack.up();
             expect(failed.status).not.toBe(0);
             const error = failed.stdout + failed.stderr;
-            expect(error).toMatch(/kubetracing.local\/node:v0\.0\.0-missing/);
-            expect(error).not.toContain("KUBETRACING_FILE_0_EOF");
-            expect(error.length).toBeLessThan(4000);
             figures.push(`a failing create's output (${error.length} characters):\n${error}`);
+            // What pulumi says about the cluster's Command (its progress lines repeat it): the cause, no script.
+            const diagnostics = error.slice(error.indexOf("command:local:Command (kubernetes-cluster):"));
+            const clusterError = diagnostics.slice(0, diagnostics.indexOf("\n\n"));
+            expect(clusterError).toMatch(/failed to pull image "kubetracing.local\/node:v0\.0\.0-missing"/);
+            expect(clusterError).toMatch(/creating cluster kubetracing-lf\d+ failed \(exit 1\); removing what the attempt left/);
+            expect(clusterError).not.toContain("KUBETRACING_FILE_0_EOF");
+            expect(clusterError.length).toBeLessThan(1500);
             expect(leftovers(stack).filter((l) => !/jaeger|collector|-net$/.test(l))).toEqual([]);
             expect(Object.keys(stack.outputs())).not.toContain("kubeconfig");
             stack.writeConfig(base());
@@ -248,7 +256,8 @@ describeWithLifecycle("the real pulumi lifecycle", (tools: LifecycleTools) => {
             expect((await withImagesLoaded(main, [images.agentImage], () => main.up())).status).toBe(0);
             kindLoad(main, tools.telemetrygenImage);
             const up = await consumer.up();
-            expect([up.status, up.stderr]).toEqual([0, ""]);
+            // On failure the engine's message is in stdout.
+            expect([up.status, up.stderr, up.status === 0 ? "" : up.stdout]).toEqual([0, "", ""]);
             expect(up.stdout).not.toContain("Undefined value");
             expect(
                 consumer
