@@ -31,6 +31,42 @@ function leftovers(cluster: Cluster): string[] {
     return left;
 }
 
+/** The kubeadm config kind wrote on the control-plane node: its own template with our kubeadmConfigPatches merged in. */
+function mergedKubeadmConfig(cluster: Cluster): string {
+    const r = spawnSync("docker", ["exec", `${cluster.name}-control-plane`, "cat", "/kind/kubeadm.conf"], { env: cluster.env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`reading /kind/kubeadm.conf: ${r.stderr}`);
+    return r.stdout;
+}
+
+/**
+ * `kubeadm config validate` of the node's own kubeadm (the minor's, from tools/kubernetes-MINOR): unlike
+ * `kubeadm init`, which only warns about an unknown field, it decodes strictly and fails
+ * (k8s.io/kubernetes cmd/kubeadm/app/util/config/common.go ValidateConfig, strictErrors).
+ */
+function kubeadmValidate(cluster: Cluster, config: string) {
+    const script = "cat > /tmp/kubetracing-kubeadm.conf && kubeadm config validate --config /tmp/kubetracing-kubeadm.conf";
+    return spawnSync("docker", ["exec", "-i", `${cluster.name}-control-plane`, "sh", "-c", script], {
+        env: cluster.env,
+        input: config,
+        encoding: "utf8",
+        timeout: 60_000,
+    });
+}
+
+/** The merged config passes the minor's kubeadm, and the same config with one unknown field does not (the negative control). */
+function expectKubeadmAccepts(cluster: Cluster) {
+    const merged = mergedKubeadmConfig(cluster);
+    // Our patches are in it: the API server's tracing file, etcd's tracing flags, the kubelet's tracing block.
+    for (const ours of ["tracing-config-file", "distributed-tracing-address", "samplingRatePerMillion"]) expect(merged).toContain(ours);
+    const accepted = kubeadmValidate(cluster, merged);
+    expect([accepted.status, accepted.stdout.trim().split("\n").pop()]).toEqual([0, "ok"]);
+    const unknownField = merged.replace(/^kind: ClusterConfiguration$/m, "kind: ClusterConfiguration\nkubetracingUnknownField: true");
+    expect(unknownField).not.toBe(merged);
+    const refused = kubeadmValidate(cluster, unknownField);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/unknown field "kubetracingUnknownField"/);
+}
+
 describeWithCluster("real kind clusters from our node images", (tools: ClusterTools) => {
     const figures: string[] = [];
     afterAll(() => process.stdout.write(`cluster figures:\n${figures.join("\n")}\n`));
@@ -50,6 +86,10 @@ describeWithCluster("real kind clusters from our node images", (tools: ClusterTo
         it("comes up Ready with the rendered config, which needs no cgroup v1 variant (kubelet 1.34 runs on v1)", () => {
             expect(cluster.kubectl(["get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type=='Ready')].status}"]).trim()).toBe("True");
             expect(cluster.createStderr).not.toContain("kubetracing: note: the Docker host runs cgroup v1");
+        });
+
+        it("kubeadm 1.34 accepts the config kind merged our patches into, and refuses it with an unknown field", () => {
+            expectKubeadmAccepts(cluster);
         });
 
         it("npm run verify, with the real test pod, finds etcd, apiserver, kubelet and containerd", () => {
@@ -137,6 +177,10 @@ describeWithCluster("real kind clusters from our node images", (tools: ClusterTo
             else expect(cluster.createStderr).not.toContain("cgroup v1");
             expect(nodes).toHaveLength(2);
             expect(cluster.kubectl(["get", "nodes", "-o", "jsonpath={.items[*].status.conditions[?(@.type=='Ready')].status}"]).trim()).toBe("True True");
+        });
+
+        it("kubeadm 1.37 accepts the config kind merged our patches into (v1beta4), and refuses it with an unknown field", () => {
+            expectKubeadmAccepts(cluster);
         });
 
         it("the node agent's objects, applied server-side, run a pod on every node", () => {
