@@ -64,7 +64,9 @@ EOF
 # The base revision, checked out and installed on its own; this checkout, through links, so the stack
 # file pulumi writes (with its encryptionsalt) stays out of it.
 step worktree git -C "$repo" worktree add --detach "$work/base" "$base_ref"
-if cmp -s "$repo/package-lock.json" "$work/base/package-lock.json" && [ -d "$repo/node_modules" ]; then
+if [ -e "$work/base/node_modules" ]; then
+    : # the revision holds node_modules itself (a committed link): linking into it would write into that tree
+elif cmp -s "$repo/package-lock.json" "$work/base/package-lock.json" && [ -d "$repo/node_modules" ]; then
     ln -s "$repo/node_modules" "$work/base/node_modules"
 else
     (cd "$work/base" && step npm-ci npm ci --no-audit --no-fund --loglevel=error)

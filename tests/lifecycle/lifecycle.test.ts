@@ -300,7 +300,6 @@ describeWithLifecycle("the real pulumi lifecycle", (tools: LifecycleTools) => {
             fs.mkdirSync(path.dirname(path.join(repo, f)), { recursive: true });
             fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(repo, f));
         }
-        fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(repo, "node_modules"));
         const git = (...args: string[]) => {
             const r = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo, encoding: "utf8" });
             if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
@@ -308,6 +307,8 @@ describeWithLifecycle("the real pulumi lifecycle", (tools: LifecycleTools) => {
         git("init", "-q");
         git("add", "-A");
         git("commit", "-qm", "base");
+        // After the commit: git's `node_modules/` pattern matches a directory, not a link, so the base would hold it.
+        fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(repo, "node_modules"));
         const dev = path.join(repo, "Pulumi.dev.yaml");
         fs.writeFileSync(dev, fs.readFileSync(dev, "utf8").replace(/^config:\n/m, "config:\n  kubetracing:samplingRatePerMillion: 500000\n"));
         // The local images, on both revisions (no registry here).
