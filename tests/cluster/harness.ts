@@ -143,6 +143,8 @@ export async function createCluster(tools: ClusterTools, minor: ClusterMinor, st
         PATH: `${tools.pathFor(minor)}:${process.env.PATH}`,
         HOME: home,
         DOCKER_HOST: tools.dockerHost,
+        // The compile caches jest.shared.js keeps out of /tmp (verify and explain run under ts-node).
+        ...Object.fromEntries(["V8_COMPILE_CACHE_CACHE_DIR", "NODE_COMPILE_CACHE"].filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
     };
     const scripts = backend.rendered.engineScripts;
     const name = backend.outputs.clusterName as string;
