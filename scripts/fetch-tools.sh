@@ -106,16 +106,19 @@ module_of() {
 stamp_of() { cat "$repo/tools/$(module_of "$1")"/* "$repo/scripts/fetch-tools.sh" | sha256sum | cut -c1-16; }
 
 # A tool made of several programs: a directory of them (Go names each after its package's last element).
+# Every build: -buildvcs=false, since GOFLAGS here replaces the machine's, and a main package in this
+# repository's tools/ (pause, CoreDNS) would otherwise carry the checkout's commit, so every commit would
+# make new binaries and a new node image stamp (scripts/node-image.sh).
 build_module_dir() { # tool name, ldflags, main package...
     local name="$1" ldflags="$2"
     shift 2
     rm -rf "$bin/$name.new" && mkdir -p "$bin/$name.new"
-    (cd "$repo/tools/$(module_of "$name")" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "$ldflags" -o "$bin/$name.new/" "$@")
+    (cd "$repo/tools/$(module_of "$name")" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -buildvcs=false -trimpath -ldflags "$ldflags" -o "$bin/$name.new/" "$@")
 }
 
 build_module_tool() { # binary name, main package, ldflags
     # Static, like the upstream release binaries: the images built from them have no libc.
-    (cd "$repo/tools/$(module_of "$1")" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -ldflags "$3" -o "$bin/$1.new" "$2")
+    (cd "$repo/tools/$(module_of "$1")" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -buildvcs=false -trimpath -ldflags "$3" -o "$bin/$1.new" "$2")
 }
 
 # Kubernetes stamps its version as hack/lib/version.sh does (component-base and client-go).
@@ -168,11 +171,11 @@ build() {
         # etcd's version is a constant of its api module (version.Version); nothing to stamp.
         # (go would name both after their module, server and etcdctl: each gets the name its release carries.)
         etcd-*) mkdir -p "$bin/$1.new" && for program in etcd:server etcdctl:etcdctl; do
-            (cd "$repo/tools/$1" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -o "$bin/$1.new/${program%%:*}" "go.etcd.io/etcd/${program#*:}/v3") || return 1
+            (cd "$repo/tools/$1" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -buildvcs=false -trimpath -o "$bin/$1.new/${program%%:*}" "go.etcd.io/etcd/${program#*:}/v3") || return 1
         done ;;
         coredns-*) build_module_tool "$1" . "" ;;
         # runc's version is embedded from its VERSION file; its nsenter is C (cgo), and its Makefile's default tags are these.
-        runc) (cd "$repo/tools/runc" && CGO_ENABLED=1 GOFLAGS=-mod=readonly go build -trimpath -tags "seccomp urfave_cli_no_docs" -o "$bin/runc.new" github.com/opencontainers/runc) ;;
+        runc) (cd "$repo/tools/runc" && CGO_ENABLED=1 GOFLAGS=-mod=readonly go build -buildvcs=false -trimpath -tags "seccomp urfave_cli_no_docs" -o "$bin/runc.new" github.com/opencontainers/runc) ;;
         crictl) build_module_tool crictl sigs.k8s.io/cri-tools/cmd/crictl "-X sigs.k8s.io/cri-tools/pkg/version.Version=$(module_version cri-tools sigs.k8s.io/cri-tools)" ;;
         cni-plugins) build_module_dir cni-plugins "-X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=$(module_version cni-plugins github.com/containernetworking/plugins)" \
             github.com/containernetworking/plugins/plugins/ipam/host-local github.com/containernetworking/plugins/plugins/main/bridge \
