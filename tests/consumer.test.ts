@@ -4,24 +4,26 @@ import { FAKE_KUBECONFIG, ProgramRun, runProgram, Registration, valueOf } from "
 import { IN_CLUSTER_OTLP_ENDPOINT } from "../config-files/in-cluster-collector";
 import { PINNED_IMAGES } from "../versions/versions";
 
+const TRACING_STACK = { "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" };
+const AGENT_OUTPUTS = { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT };
+
+/** The consumer program under mocks, its StackReference answering with `outputs` (kubeconfig secret when present). */
+function runConsumer(config: Record<string, string>, outputs: Record<string, unknown>, preview = false) {
+    return runProgram(config, {
+        preview,
+        stack: "dev",
+        project: "kubetracing-consumer",
+        program: "../examples/consumer/index",
+        stackReference: { outputs, secretOutputNames: "kubeconfig" in outputs ? ["kubeconfig"] : [] },
+    });
+}
+
 describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
     let regs: Registration[];
     let outputs: Record<string, any>;
     let pulumi: ProgramRun["pulumi"];
     beforeAll(async () => {
-        const run = await runProgram(
-            { "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" },
-            {
-                preview,
-                stack: "dev",
-                project: "kubetracing-consumer",
-                program: "../examples/consumer/index",
-                stackReference: {
-                    outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT, jaegerUrl: "http://127.0.0.1:32768" },
-                    secretOutputNames: ["kubeconfig"],
-                },
-            },
-        );
+        const run = await runConsumer(TRACING_STACK, { ...AGENT_OUTPUTS, jaegerUrl: "http://127.0.0.1:32768" }, preview);
         regs = run.registrations;
         outputs = run.outputs;
         pulumi = run.pulumi;
@@ -66,19 +68,7 @@ describe.each([true, false])("examples/consumer, preview=%s", (preview) => {
 
 describe("examples/consumer against a tracing stack that runs no local Jaeger (localJaeger: false)", () => {
     it("still deploys, and exports no jaegerUrl instead of failing on the missing output", async () => {
-        const run = await runProgram(
-            { "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" },
-            {
-                preview: false,
-                stack: "dev",
-                project: "kubetracing-consumer",
-                program: "../examples/consumer/index",
-                stackReference: {
-                    outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT },
-                    secretOutputNames: ["kubeconfig"],
-                },
-            },
-        );
+        const run = await runConsumer(TRACING_STACK, AGENT_OUTPUTS);
         expect(run.registrations.some((r) => r.type === "kubernetes:apps/v1:Deployment")).toBe(true);
         expect(Object.keys(run.outputs)).not.toContain("jaegerUrl");
     });
@@ -86,22 +76,7 @@ describe("examples/consumer against a tracing stack that runs no local Jaeger (l
 
 describe("examples/consumer with kubetracing-consumer:telemetrygenImage (a mirror's copy)", () => {
     it("runs that image", async () => {
-        const run = await runProgram(
-            {
-                "kubetracing-consumer:tracingStack": "organization/kubetracing/dev",
-                "kubetracing-consumer:telemetrygenImage": "mirror.example/telemetrygen:v0.159.0",
-            },
-            {
-                preview: false,
-                stack: "dev",
-                project: "kubetracing-consumer",
-                program: "../examples/consumer/index",
-                stackReference: {
-                    outputs: { kubeconfig: FAKE_KUBECONFIG, inClusterOtlpEndpoint: IN_CLUSTER_OTLP_ENDPOINT },
-                    secretOutputNames: ["kubeconfig"],
-                },
-            },
-        );
+        const run = await runConsumer({ ...TRACING_STACK, "kubetracing-consumer:telemetrygenImage": "mirror.example/telemetrygen:v0.159.0" }, AGENT_OUTPUTS);
         const deployment = run.registrations.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
         expect(deployment.inputs.spec.template.spec.containers[0].image).toBe("mirror.example/telemetrygen:v0.159.0");
     });
@@ -113,16 +88,7 @@ describe.each([
     ["inClusterOtlpEndpoint", { kubeconfig: FAKE_KUBECONFIG }, "it runs no node agent (set kubetracing:inClusterCollector true there and run `pulumi up`)"],
 ])("examples/consumer against a tracing stack without %s", (name, outputs, hint) => {
     it("fails with one line naming the stack, the output and what to do, and deploys nothing", async () => {
-        const refused = await runProgram(
-            { "kubetracing-consumer:tracingStack": "organization/kubetracing/dev" },
-            {
-                preview: false,
-                stack: "dev",
-                project: "kubetracing-consumer",
-                program: "../examples/consumer/index",
-                stackReference: { outputs, secretOutputNames: [] },
-            },
-        ).then(
+        const refused = await runConsumer(TRACING_STACK, outputs).then(
             () => undefined,
             (err: Error & { registrations?: Registration[] }) => err,
         );
